@@ -1,0 +1,1 @@
+"""Settings: one typed, validated, immutable object (see ``model.Settings``)."""

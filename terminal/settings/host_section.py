@@ -1,0 +1,21 @@
+"""How to reach the payment host."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from terminal.settings.schema import setting
+
+
+@dataclass(frozen=True)
+class HostSettings:
+    base_url: str = setting("http://127.0.0.1:8790/gateway.do",
+                            doc="the host's gateway URL; the demo starts a simulator instead")
+    app_id: str = setting("2026000000000001", doc="this merchant's app id at the host")
+    connect_timeout_s: float = setting(3.0, min=0.05, max=60)
+    read_timeout_s: float = setting(10.0, min=0.1, max=120)
+    write_timeout_s: float = setting(5.0, min=0.05, max=60)
+    private_key_file: str = setting("keys/terminal_private.pem",
+                                    doc="relative to the data directory; 0600")
+    host_public_key_file: str = setting("keys/host_public.pem",
+                                        doc="relative to the data directory")

@@ -1,0 +1,28 @@
+"""Shared fixtures: an isolated data directory and settings per test."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("PAYTERM_SHARED_DIR", REPO_ROOT.parent / "shared"))
+MODELS_DIR = SHARED / "models"
+FACES_DIR = SHARED / "testdata" / "faces"
+
+# Qt tests run offscreen everywhere (CI has no display).
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch) -> Path:
+    """A fresh data directory; PAYTERM_* from the outer environment cannot leak in."""
+    for key in list(os.environ):
+        if key.startswith("PAYTERM"):
+            monkeypatch.delenv(key, raising=False)
+    path = tmp_path / "data"
+    path.mkdir()
+    monkeypatch.setenv("PAYTERM_DATA_DIR", str(path))
+    return path
