@@ -15,7 +15,7 @@ from terminal.errors import UserFacingError
 #: U+00A5 has no GBK mapping and prints as "?" on Chinese printers.
 YUAN_SIGN = "\uffe5"
 
-_AMOUNT = re.compile(r"^(?P<yuan>\d+)(?:\.(?P<fen>\d{1,2}))?$")
+_AMOUNT = re.compile(r"^(?P<yuan>[0-9]+)(?:\.(?P<fen>[0-9]{1,2}))?$")
 
 
 class AmountError(UserFacingError):
@@ -36,7 +36,7 @@ def parse_amount(text: str, *, max_fen: int) -> int:
                           user_message="金额不能为负 / The amount cannot be negative")
     match = _AMOUNT.match(cleaned)
     if not match:
-        if re.match(r"^\d+\.\d{3,}$", cleaned):
+        if re.match(r"^[0-9]+\.[0-9]{3,}$", cleaned):
             raise AmountError(f"more than two decimals in {text!r}",
                               user_message="金额最多两位小数 / At most two decimals")
         raise AmountError(f"not an amount: {text!r}",

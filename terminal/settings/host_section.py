@@ -19,3 +19,9 @@ class HostSettings:
                                     doc="relative to the data directory; 0600")
     host_public_key_file: str = setting("keys/host_public.pem",
                                         doc="relative to the data directory")
+    pool_timeout_s: float = setting(2.0, min=0.05, max=60,
+                                    doc="waiting for a free pooled connection")
+    connect_retries: int = setting(2, min=0, max=10,
+                                   doc="extra tries on connect errors, only for query, "
+                                       "ping, balance and the daily statement")
+    connect_retry_delay_s: float = setting(0.2, min=0, max=10)

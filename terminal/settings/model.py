@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from terminal.settings.camera_section import CameraSettings
+from terminal.settings.diagnostics_section import DiagnosticsSettings
 from terminal.settings.face_section import FaceSettings
 from terminal.settings.host_section import HostSettings
 from terminal.settings.kiosk_section import KioskSettings
@@ -32,6 +33,7 @@ class Settings:
     face: FaceSettings = field(default_factory=FaceSettings)
     kiosk: KioskSettings = field(default_factory=KioskSettings)
     technician: TechnicianSettings = field(default_factory=TechnicianSettings)
+    diagnostics: DiagnosticsSettings = field(default_factory=DiagnosticsSettings)
 
 
 def settings_from(data: dict, env: dict | None = None) -> Settings:

@@ -1,0 +1,147 @@
+"""A ring buffer of recent device traffic (serial bytes, scanner input) for technicians.
+
+Transports call ``record("tx"|"rx"|"in", data)`` for every chunk they move; when a
+device misbehaves, ``snapshot()`` gives the last ``capacity_bytes`` of traffic with
+timestamps and directions, ready to attach to a ``DeviceError(wire_capture=...)`` or
+to ``dump(path)`` into a support bundle. Like OctoPrint's serial log, it answers "what
+did the device actually say" after the fact.
+
+Payment codes must never leave the terminal: runs of 16 or more ASCII digits are masked
+in every snapshot, across chunk boundaries (a keyboard-wedge scanner delivers a code
+one character per chunk); a run of 4+ digits at either edge of the buffer (its head
+evicted, or its tail not yet arrived) is masked whole.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections import deque
+from pathlib import Path
+from typing import Callable
+
+from terminal.payment_code import mask_code
+
+#: Shortest digit run treated as a possible payment code (wallet codes are 16-24).
+CODE_RUN_MIN = 16
+_DIGITS = frozenset(b"0123456789")
+#: A digit run at either edge of the buffer may be a cut-off code: masked from this length.
+_PARTIAL_RUN_MIN = 4
+_HEX_PER_LINE = 16
+
+
+class WireCapture:
+    """Thread-safe: any number of threads may record while another takes a snapshot."""
+
+    def __init__(self, capacity_bytes: int = 8192, *,
+                 clock: Callable[[], float] = time.time) -> None:
+        if capacity_bytes < 1:
+            raise ValueError("capacity_bytes must be at least 1")
+        self.capacity_bytes = capacity_bytes
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._entries: deque[tuple[float, str, bytes]] = deque()
+        self._size = 0
+        self._dropped_bytes = 0
+
+    def record(self, direction: str, data: bytes) -> None:
+        """Remember ``data`` moved in ``direction`` ("tx" to the device, "rx" from it,
+        "in" for scanner input). Oldest bytes fall out beyond ``capacity_bytes``."""
+        if not data:
+            return
+        data = bytes(data)
+        now = self._clock()
+        with self._lock:
+            if len(data) > self.capacity_bytes:
+                self._dropped_bytes += len(data) - self.capacity_bytes
+                data = data[-self.capacity_bytes:]
+            self._entries.append((now, direction, data))
+            self._size += len(data)
+            while self._size > self.capacity_bytes:
+                ts, old_dir, old = self._entries[0]
+                excess = self._size - self.capacity_bytes
+                if len(old) <= excess:
+                    self._entries.popleft()
+                    self._size -= len(old)
+                    self._dropped_bytes += len(old)
+                else:
+                    self._entries[0] = (ts, old_dir, old[excess:])
+                    self._size -= excess
+                    self._dropped_bytes += excess
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._size = 0
+            self._dropped_bytes = 0
+
+    def snapshot(self) -> bytes:
+        """The buffered traffic as UTF-8 text, codes masked: a header line, then per chunk
+        ``<local time> <dir> <n> bytes`` followed by hex + printable-ASCII lines."""
+        with self._lock:
+            entries = list(self._entries)
+            dropped = self._dropped_bytes
+        masked = _mask_entries(entries, truncated=dropped > 0)
+        lines = [f"# payterm wire capture: {len(entries)} chunks, "
+                 f"{sum(len(d) for _, _, d in masked)} bytes kept, {dropped} older bytes "
+                 f"dropped; digit runs >= {CODE_RUN_MIN} masked"]
+        for ts, direction, data in masked:
+            stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(ts)) + \
+                f".{int((ts % 1) * 1000):03d}"
+            lines.append(f"{stamp} {direction} {len(data)} bytes")
+            for start in range(0, len(data), _HEX_PER_LINE):
+                part = data[start:start + _HEX_PER_LINE]
+                hex_text = " ".join(f"{b:02x}" for b in part)
+                ascii_text = "".join(chr(b) if 32 <= b < 127 else "." for b in part)
+                lines.append(f"    {hex_text:<{_HEX_PER_LINE * 3 - 1}}  |{ascii_text}|")
+        return ("\n".join(lines) + "\n").encode("utf-8")
+
+    def dump(self, path: str | os.PathLike) -> Path:
+        """Write ``snapshot()`` to ``path`` (mode 0640, replaced atomically); returns it."""
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_name(target.name + ".tmp")
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
+        try:
+            os.write(fd, self.snapshot())
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temporary, target)
+        return target
+
+
+def _mask_entries(entries: list[tuple[float, str, bytes]],
+                  truncated: bool) -> list[tuple[float, str, bytes]]:
+    """Mask digit runs per direction, as if each direction's chunks were one stream."""
+    streams: dict[str, bytearray] = {}
+    positions: list[tuple[str, int, int]] = []           # direction, start, end
+    for _, direction, data in entries:
+        stream = streams.setdefault(direction, bytearray())
+        positions.append((direction, len(stream), len(stream) + len(data)))
+        stream.extend(data)
+    for stream in streams.values():
+        _mask_stream(stream, truncated)
+    return [(ts, direction, bytes(streams[direction][start:end]))
+            for (ts, direction, _), (_, start, end) in zip(entries, positions)]
+
+
+def _mask_stream(stream: bytearray, truncated: bool) -> None:
+    index = 0
+    while index < len(stream):
+        if stream[index] not in _DIGITS:
+            index += 1
+            continue
+        end = index
+        while end < len(stream) and stream[end] in _DIGITS:
+            end += 1
+        run = stream[index:end]
+        cut_at_start = truncated and index == 0
+        still_arriving = end == len(stream)
+        if len(run) >= CODE_RUN_MIN:
+            stream[index:end] = mask_code(run.decode("ascii")).encode("ascii")
+        elif (cut_at_start or still_arriving) and len(run) >= _PARTIAL_RUN_MIN:
+            # Part of a code: its head fell out of the ring, or its tail has not come in.
+            stream[index:end] = b"*" * len(run)
+        index = end

@@ -1,0 +1,183 @@
+"""The encrypted face template store (implements ``terminal.ports.face.FaceTemplateStore``).
+
+One SQLite file shared with the rest of the terminal's store; templates and phone
+numbers are encrypted with a key kept outside it (``load_or_create_key``). Deleting a
+member overwrites the freed pages (``secure_delete``) and checkpoints the WAL, so the
+erased templates do not linger in the file.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import sqlite3
+import time
+from pathlib import Path
+
+import sqlite_utils
+
+from offline_queue.field_cipher import FieldCipher, load_or_create_key
+from offline_queue.store import open_store, transaction, translate_sqlite_error
+from terminal.errors import UserFacingError
+from terminal.ports.face import ConsentRecord, StoredTemplate
+
+log = logging.getLogger(__name__)
+
+MEMBER_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+PHONE = re.compile(r"^\+?[0-9]{7,15}$")
+
+
+def check_member_id(member_id: str) -> str:
+    if not MEMBER_ID.match(member_id or ""):
+        raise UserFacingError(f"会员号无效 / Invalid member ID {member_id!r} (letters, digits, "
+                              ". _ -; at most 64)")
+    return member_id
+
+
+def check_phone(phone: str) -> str:
+    digits = (phone or "").replace(" ", "").replace("-", "")
+    if not PHONE.match(digits):
+        raise UserFacingError("手机号无效 / Invalid phone number (7-15 digits)")
+    return digits
+
+
+class FaceStore:
+    """Blocking; use from one thread (each thread opens its own FaceStore)."""
+
+    def __init__(self, db: sqlite_utils.Database, cipher: FieldCipher) -> None:
+        self._db = db
+        self._cipher = cipher
+        db.execute("PRAGMA secure_delete = ON")
+
+    def enrol(self, member_id: str, phone: str, templates: list[bytes], version: str,
+              consent: ConsentRecord) -> None:
+        """New member (or a re-enrolment after deletion) with consent and templates."""
+        check_member_id(member_id)
+        phone = check_phone(phone)
+        if not templates:
+            raise UserFacingError("没有可保存的人脸特征 / No templates to store")
+        now = time.time()
+        try:
+            with transaction(self._db):
+                row = self._db.execute("SELECT status FROM face_members WHERE member_id = ?",
+                                       [member_id]).fetchone()
+                if row and row[0] == "active":
+                    raise UserFacingError(
+                        f"会员 {member_id} 已登记 / Member {member_id} is already enrolled; "
+                        "delete the enrolment first to enrol again")
+                self._db.execute(
+                    "INSERT INTO face_consents (member_id, given_at, consent_text, "
+                    "consent_version, recorded_by) VALUES (?, ?, ?, ?, ?)",
+                    [member_id, consent.given_at, consent.consent_text,
+                     consent.consent_version, consent.recorded_by])
+                self._db.execute(
+                    "INSERT INTO face_members (member_id, status, phone_enc, template_version, "
+                    "enrolled_at, updated_at) VALUES (?, 'active', ?, ?, ?, ?) "
+                    "ON CONFLICT(member_id) DO UPDATE SET status='active', "
+                    "phone_enc=excluded.phone_enc, template_version=excluded.template_version, "
+                    "enrolled_at=excluded.enrolled_at, updated_at=excluded.updated_at",
+                    [member_id, self._cipher.encrypt_text(phone, f"face_phone:{member_id}"),
+                     version, now, now])
+                for blob in templates:
+                    self._db.execute(
+                        "INSERT INTO face_templates (member_id, template_version, created_at, "
+                        "vector_enc) VALUES (?, ?, ?, ?)",
+                        [member_id, version, now,
+                         self._cipher.encrypt(blob, f"face_template:{member_id}")])
+        except sqlite3.DatabaseError as exc:
+            raise translate_sqlite_error(exc) from exc
+
+    def delete_member(self, member_id: str, reason: str) -> int:
+        """Erase templates and phone, keep a deletion record. Raises UserFacingError
+        when the member is not enrolled."""
+        now = time.time()
+        try:
+            with transaction(self._db):
+                row = self._db.execute("SELECT status FROM face_members WHERE member_id = ?",
+                                       [member_id]).fetchone()
+                if not row or row[0] != "active":
+                    raise UserFacingError(f"会员 {member_id} 未登记人脸 / Member {member_id} "
+                                          "has no face enrolment")
+                erased = self._db.execute("DELETE FROM face_templates WHERE member_id = ?",
+                                          [member_id]).rowcount
+                self._db.execute("UPDATE face_members SET status='deleted', phone_enc=NULL, "
+                                 "updated_at=? WHERE member_id = ?", [now, member_id])
+                self._db.execute("INSERT INTO face_deletions (member_id, deleted_at, "
+                                 "templates_erased, reason) VALUES (?, ?, ?, ?)",
+                                 [member_id, now, erased, reason])
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except sqlite3.DatabaseError as exc:
+            raise translate_sqlite_error(exc) from exc
+        log.info("face enrolment deleted (%d templates erased)", erased)
+        return erased
+
+    def load_templates(self, version: str | None = None) -> list[StoredTemplate]:
+        """Active templates, decrypted; only ``version`` when given."""
+        sql = ("SELECT member_id, template_version, vector_enc FROM face_templates "
+               + ("WHERE template_version = ? " if version else "") + "ORDER BY id")
+        rows = self._db.execute(sql, [version] if version else []).fetchall()
+        return [StoredTemplate(member_id, ver,
+                               self._cipher.decrypt(blob, f"face_template:{member_id}"))
+                for member_id, ver, blob in rows]
+
+    def stale_template_count(self, version: str) -> int:
+        """Templates made by another recognizer version (need re-enrolment)."""
+        return self._db.execute("SELECT count(*) FROM face_templates WHERE template_version "
+                                "!= ?", [version]).fetchone()[0]
+
+    def enrolled_count(self) -> int:
+        return self._db.execute("SELECT count(*) FROM face_members WHERE status = 'active'"
+                                ).fetchone()[0]
+
+    def phone_last4(self, member_id: str) -> str | None:
+        row = self._db.execute("SELECT phone_enc FROM face_members WHERE member_id = ? AND "
+                               "status = 'active'", [member_id]).fetchone()
+        if not row or row[0] is None:
+            return None
+        return self._cipher.decrypt_text(row[0], f"face_phone:{member_id}")[-4:]
+
+    def members(self) -> list[dict]:
+        """Enrolled and deleted members with their template count and latest consent."""
+        rows = self._db.execute(
+            "SELECT m.member_id, m.status, m.template_version, m.enrolled_at, "
+            "(SELECT count(*) FROM face_templates t WHERE t.member_id = m.member_id), "
+            "(SELECT consent_version FROM face_consents c WHERE c.member_id = m.member_id "
+            " ORDER BY c.id DESC LIMIT 1), "
+            "(SELECT given_at FROM face_consents c WHERE c.member_id = m.member_id "
+            " ORDER BY c.id DESC LIMIT 1) "
+            "FROM face_members m ORDER BY m.member_id").fetchall()
+        keys = ("member_id", "status", "template_version", "enrolled_at", "templates",
+                "consent_version", "consent_given_at")
+        return [dict(zip(keys, row)) for row in rows]
+
+    def consents(self, member_id: str) -> list[dict]:
+        rows = self._db.execute("SELECT given_at, consent_text, consent_version, recorded_by "
+                                "FROM face_consents WHERE member_id = ? ORDER BY id",
+                                [member_id]).fetchall()
+        return [dict(zip(("given_at", "consent_text", "consent_version", "recorded_by"), r))
+                for r in rows]
+
+    def deletions(self, member_id: str) -> list[dict]:
+        rows = self._db.execute("SELECT deleted_at, templates_erased, reason FROM "
+                                "face_deletions WHERE member_id = ? ORDER BY id",
+                                [member_id]).fetchall()
+        return [dict(zip(("deleted_at", "templates_erased", "reason"), r)) for r in rows]
+
+    def close(self) -> None:
+        self._db.conn.close()
+
+
+def open_face_store(database: Path, key_file: Path, *, busy_timeout_ms: int = 5000) -> FaceStore:
+    """Open the store file (migrating it) and the template key (created 0600 if new)."""
+    cipher = FieldCipher(load_or_create_key(key_file))
+    return FaceStore(open_store(database, busy_timeout_ms=busy_timeout_ms), cipher)
+
+
+def enrolled_people_count(database: Path) -> int:
+    """For diagnostics: how many members are enrolled (no key needed, no face data read)."""
+    db = open_store(database)
+    try:
+        return db.execute("SELECT count(*) FROM face_members WHERE status = 'active'"
+                          ).fetchone()[0]
+    finally:
+        db.conn.close()

@@ -1,0 +1,43 @@
+"""Tables of the face store: members, consent records, encrypted templates, deletions.
+
+No table has a column for an image. Templates and phone numbers are AES-GCM encrypted
+(``offline_queue.field_cipher``); consent and deletion records stay after a deletion as
+the proof of what was agreed and when it was erased.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+
+def create_face_tables(db: sqlite_utils.Database) -> None:
+    db.execute("""CREATE TABLE face_members (
+        member_id TEXT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ('active', 'deleted')),
+        phone_enc BLOB,
+        template_version TEXT,
+        enrolled_at REAL NOT NULL,
+        updated_at REAL NOT NULL)""")
+    db.execute("""CREATE TABLE face_consents (
+        id INTEGER PRIMARY KEY,
+        member_id TEXT NOT NULL,
+        given_at REAL NOT NULL,
+        consent_text TEXT NOT NULL,
+        consent_version TEXT NOT NULL,
+        recorded_by TEXT NOT NULL)""")
+    db.execute("""CREATE TABLE face_templates (
+        id INTEGER PRIMARY KEY,
+        member_id TEXT NOT NULL REFERENCES face_members(member_id),
+        template_version TEXT NOT NULL,
+        created_at REAL NOT NULL,
+        vector_enc BLOB NOT NULL)""")
+    db.execute("CREATE INDEX face_templates_member ON face_templates(member_id)")
+    db.execute("""CREATE TABLE face_deletions (
+        id INTEGER PRIMARY KEY,
+        member_id TEXT NOT NULL,
+        deleted_at REAL NOT NULL,
+        templates_erased INTEGER NOT NULL,
+        reason TEXT NOT NULL)""")
+
+
+MIGRATIONS = [("face_store_0001_create", create_face_tables)]

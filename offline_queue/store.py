@@ -1,0 +1,157 @@
+"""Opening the terminal's SQLite store: durability settings, integrity, migrations.
+
+Every connection uses WAL and ``synchronous=FULL``: a record the customer was told about
+is on disk before the answer is shown, even across a power cut. Each thread that writes
+opens its own connection (sqlite3 connections are not shared across threads here).
+"""
+
+from __future__ import annotations
+
+import errno
+import importlib
+import logging
+import os
+import sqlite3
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+import sqlite_utils
+
+from terminal.errors import QueueError, StorageFull, StoreCorrupt
+
+log = logging.getLogger(__name__)
+
+#: Modules that each define ``MIGRATIONS = [(name, function(db)), ...]``. Names are
+#: global and applied once, in the order listed here and then within each module.
+SCHEMA_MODULES = (
+    "offline_queue.journal_schema",
+    "offline_queue.outbox_schema",
+    "offline_queue.print_job_schema",
+    "offline_queue.face_store_schema",
+)
+
+Migration = tuple[str, Callable[[sqlite_utils.Database], None]]
+
+
+def collect_migrations(modules: Iterable[str] = SCHEMA_MODULES) -> list[Migration]:
+    found: list[Migration] = []
+    for name in modules:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name == name:   # that part of the store is not built into this version
+                continue
+            raise
+        found.extend(module.MIGRATIONS)
+    return found
+
+
+def open_store(path: Path, *, busy_timeout_ms: int = 5000, check_integrity: bool = False,
+               migrations: Iterable[Migration] | None = None) -> sqlite_utils.Database:
+    """Open (creating if needed) the store at ``path`` and bring its schema up to date.
+
+    ``check_integrity`` runs ``PRAGMA quick_check`` (do it once at start-up); a failure
+    raises StoreCorrupt and leaves the file exactly as it was for recovery.
+    Raises StorageFull when the disk is full, QueueError for other failures.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(path), timeout=busy_timeout_ms / 1000,
+                               isolation_level=None, check_same_thread=True)
+        if check_integrity and path.stat().st_size > 0:
+            verify_integrity(conn, path)
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode.lower() != "wal":
+            raise QueueError(f"{path}: cannot switch to WAL (journal_mode={mode})")
+        conn.execute("PRAGMA synchronous = FULL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = sqlite_utils.Database(conn)
+        apply_migrations(db, collect_migrations() if migrations is None else migrations)
+        return db
+    except sqlite3.DatabaseError as exc:
+        raise translate_sqlite_error(exc, path) from exc
+
+
+def verify_integrity(conn: sqlite3.Connection, path: Path) -> None:
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreCorrupt(f"{path} is not a readable payterm store ({exc}); the file was "
+                           "left untouched for recovery") from exc
+    if rows != [("ok",)]:
+        conn.close()
+        problems = "; ".join(r[0] for r in rows[:3])
+        raise StoreCorrupt(f"{path} failed its integrity check ({problems}); the file was "
+                           "left untouched for recovery")
+
+
+def apply_migrations(db: sqlite_utils.Database, migrations: Iterable[Migration]) -> list[str]:
+    """Apply each named migration not yet recorded, each in its own transaction."""
+    db.execute("CREATE TABLE IF NOT EXISTS schema_migrations "
+               "(name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
+    done = {row[0] for row in db.execute("SELECT name FROM schema_migrations").fetchall()}
+    applied = []
+    for name, migrate in migrations:
+        if name in done:
+            continue
+        with transaction(db):
+            migrate(db)
+            db.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                       [name, time.time()])
+        applied.append(name)
+        log.info("applied migration %s", name)
+    return applied
+
+
+class transaction:
+    """``with transaction(db):`` BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error.
+
+    IMMEDIATE takes the write lock up front, so two writers wait on busy_timeout instead
+    of failing half-way with "database is locked".
+    """
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self._conn = db.conn
+
+    def __enter__(self):
+        self._conn.execute("BEGIN IMMEDIATE")
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if exc_type is None:
+            try:
+                self._conn.execute("COMMIT")
+            except sqlite3.DatabaseError:
+                self._conn.execute("ROLLBACK")
+                raise
+        else:
+            try:
+                self._conn.execute("ROLLBACK")
+            except sqlite3.DatabaseError:
+                pass
+        return False
+
+
+def translate_sqlite_error(exc: BaseException, path: Path | str = "") -> QueueError:
+    """Map sqlite3/OS errors to the payterm error tree with a useful sentence."""
+    text = str(exc).lower()
+    if isinstance(exc, sqlite3.DatabaseError) and "disk is full" in text:
+        return StorageFull(f"{path}: disk full ({exc})")
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return StorageFull(f"{path}: disk full ({exc.strerror})")
+    if "locked" in text or "busy" in text:
+        return QueueError(f"{path}: the store is locked by another process ({exc})",
+                          retryable=True)
+    if "malformed" in text or "not a database" in text:
+        return StoreCorrupt(f"{path}: {exc}; the file was left untouched for recovery")
+    return QueueError(f"{path}: {exc}")
+
+
+def free_disk_bytes(path: Path) -> int:
+    """Bytes available to this process on the file system holding ``path``."""
+    stat = os.statvfs(path if Path(path).is_dir() else Path(path).parent)
+    return stat.f_bavail * stat.f_frsize

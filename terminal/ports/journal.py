@@ -1,0 +1,37 @@
+"""The durable payment journal, as the domain needs it.
+
+Every write is on disk (fsync) when the method returns. Each thread must use its own
+Journal instance (one SQLite connection per thread). Raises QueueError (StorageFull,
+StoreCorrupt) when the store cannot do it; IllegalTransition for a bad state move.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, runtime_checkable
+
+from terminal.attempt import Attempt, Tender
+from terminal.transaction import TxState
+
+
+@runtime_checkable
+class Journal(Protocol):
+    def open_attempt(self, *, terminal_id: str, tender: Tender, wallet: str, code_masked: str,
+                     amount_fen: int, subject: str, now: float, offline: bool = False,
+                     member_ref: str = "") -> Attempt:
+        """Allocate the next ``out_trade_no`` and write the attempt in state CREATED."""
+
+    def mark(self, out_trade_no: str, state: TxState, *, now: float, event: str,
+             detail: dict[str, Any] | None = None, **fields: Any) -> Attempt:
+        """Move to ``state`` (checked against the state machine) and update ``fields``,
+        with an event in the history, in one transaction. Moving to the state it is
+        already in just updates the fields."""
+
+    def note(self, out_trade_no: str, *, now: float, event: str,
+             detail: dict[str, Any] | None = None, **fields: Any) -> Attempt:
+        """Record an event and update bookkeeping fields without a state change."""
+
+    def get(self, out_trade_no: str) -> Attempt | None:
+        """The attempt, or None."""
+
+    def unresolved(self) -> list[Attempt]:
+        """Attempts whose outcome is not yet known, oldest first."""

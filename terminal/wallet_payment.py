@@ -1,0 +1,171 @@
+"""Taking a wallet payment code: journal first, then one pay request, then resolution.
+
+Order of events (each durable before the next):
+  1. the attempt is journaled (CREATED) with its ``out_trade_no``;
+  2. it is marked PENDING, then the pay request goes out;
+  3. the answer is journaled: approved, declined, or unknown (waiting for the password,
+     system error, timeout) → resolved by query/poll/cancel (``terminal.resolution``).
+A crash anywhere leaves an attempt that the resolver finishes on the next start.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+from terminal.attempt import Attempt, Tender
+from terminal.errors import HostRejected, HostUnreachable, OutcomeUnknown
+from terminal.host_messages import PayOutcome, PayRequest
+from terminal.money import format_amount, validate_fen
+from terminal.payment_code import DuplicateCodeGuard, classify_code
+from terminal.ports.host import Clock, PaymentHost
+from terminal.ports.journal import Journal
+from terminal.resolution import Resolver, timings_for
+from terminal.settings.model import Settings
+from terminal.transaction import TxState
+
+log = logging.getLogger(__name__)
+
+# sub_code recorded when the terminal knows for certain that nothing reached the host.
+NOT_SENT = "PAYTERM.HOST_UNREACHABLE"
+
+
+@dataclass(frozen=True)
+class PaymentResult:
+    attempt: Attempt
+    message: str            # bilingual sentence for the cashier / customer
+
+    @property
+    def state(self) -> TxState:
+        return self.attempt.state
+
+    @property
+    def approved(self) -> bool:
+        return self.attempt.state is TxState.APPROVED
+
+
+def describe(attempt: Attempt) -> str:
+    """A bilingual sentence saying what happened to ``attempt``."""
+    amount = format_amount(attempt.amount_fen)
+    state = attempt.state
+    if state is TxState.APPROVED:
+        return f"支付成功 {amount} / Payment approved {amount}"
+    if state is TxState.DECLINED:
+        if attempt.sub_code == NOT_SENT:
+            return "网络不可用，未扣款，请改用其他方式 / Host unreachable, nothing was charged; use another way to pay"
+        zh, en = DECLINE_REASONS.get(attempt.sub_code, (attempt.sub_msg or attempt.sub_code,) * 2)
+        return f"支付失败：{zh} / Payment declined: {en}"
+    if state is TxState.CLOSED:
+        return "交易已关闭，未扣款 / Trade closed, nothing was charged"
+    if state is TxState.CANCELLED:
+        return "交易已撤销，款项已退回或未扣款 / Trade cancelled; any money taken is returned"
+    if state in (TxState.REFUNDED, TxState.PARTIALLY_REFUNDED):
+        return f"已退款 {format_amount(attempt.refunded_fen)} / Refunded {format_amount(attempt.refunded_fen)}"
+    if attempt.waiting_for_password:
+        return "等待顾客输入密码 / Waiting for the customer to enter the password"
+    return "结果确认中，请勿重复收款 / Confirming the result, do not charge again"
+
+
+DECLINE_REASONS = {
+    "ACQ.BUYER_BALANCE_NOT_ENOUGH": ("余额不足", "insufficient balance"),
+    "ACQ.PAYMENT_AUTH_CODE_INVALID": ("付款码无效，请刷新", "invalid code, ask for a fresh one"),
+    "ACQ.TRADE_HAS_CLOSE": ("交易已关闭", "trade closed"),
+    "ACQ.BUYER_PAYMENT_AMOUNT_DAY_LIMIT_ERROR": ("超出日限额", "daily limit reached"),
+    "ACQ.MEMBER_NOT_FOUND": ("会员不存在", "member not found"),
+    "isv.invalid-signature": ("签名错误，请联系技术人员", "signature error, call a technician"),
+}
+
+
+class WalletPayment:
+    """The payment-code tender. Blocking: run it on a worker thread."""
+
+    def __init__(self, host: PaymentHost, journal: Journal, settings: Settings, clock: Clock,
+                 guard: DuplicateCodeGuard | None = None) -> None:
+        self._host = host
+        self._journal = journal
+        self._settings = settings
+        self._clock = clock
+        self._guard = guard or DuplicateCodeGuard(settings.terminal.duplicate_code_window_s)
+        self._resolver = Resolver(host, journal, settings.resolver, clock)
+
+    def pay(self, amount_fen: int, code_text: str, *, subject: str | None = None,
+            wait_s: float | None = None,
+            on_update: Callable[[Attempt], None] | None = None,
+            should_stop: Callable[[], bool] = lambda: False) -> PaymentResult:
+        """Charge ``amount_fen`` to the payment code. Raises UserFacingError for a bad
+        amount, a non-payment code or a reused code (nothing journaled then); a
+        QueueError if the journal cannot record the attempt (nothing sent then).
+
+        ``wait_s`` bounds how long an unknown outcome is resolved inline (default: the
+        wallet's poll budget plus one cancel); past it the attempt stays RESOLVING for the
+        background resolver and the result says so.
+        """
+        terminal = self._settings.terminal
+        validate_fen(amount_fen, max_fen=terminal.max_amount_fen)
+        code = classify_code(code_text)
+        self._guard.check_and_remember(code, self._clock.monotonic())
+        now = self._clock.now()
+        attempt = self._journal.open_attempt(
+            terminal_id=terminal.terminal_id, tender=Tender.WALLET, wallet=code.wallet.value,
+            code_masked=code.masked, amount_fen=amount_fen, subject=subject or terminal.subject,
+            now=now)
+        log.info("pay %s %s via %s", attempt.out_trade_no, format_amount(amount_fen),
+                 code.wallet.value, extra={"out_trade_no": attempt.out_trade_no})
+        attempt = self._journal.mark(attempt.out_trade_no, TxState.PENDING, now=self._clock.now(),
+                                     event="pay_sent", first_request_at=self._clock.now())
+        if on_update:
+            on_update(attempt)
+        request = PayRequest(out_trade_no=attempt.out_trade_no, auth_code=code.digits,
+                             total_fen=amount_fen, subject=attempt.subject,
+                             terminal_id=terminal.terminal_id)
+        attempt = self._send(attempt, request)
+        if on_update:
+            on_update(attempt)
+        if attempt.state.needs_resolution:
+            attempt = self._resolve_inline(attempt, wait_s, on_update, should_stop)
+        return PaymentResult(attempt, describe(attempt))
+
+    def _send(self, attempt: Attempt, request: PayRequest) -> Attempt:
+        no = attempt.out_trade_no
+        try:
+            answer = self._host.pay(request)
+        except HostUnreachable as exc:
+            # Connect failed: not a byte of the request reached the host.
+            return self._journal.mark(no, TxState.DECLINED, now=self._clock.now(),
+                                      event="pay_not_sent", detail={"error": str(exc)[:200]},
+                                      sub_code=NOT_SENT, sub_msg="host unreachable")
+        except HostRejected as exc:
+            return self._journal.mark(no, TxState.DECLINED, now=self._clock.now(),
+                                      event="pay_rejected",
+                                      detail={"code": exc.code, "sub_code": exc.sub_code},
+                                      result_code=exc.code, sub_code=exc.sub_code or exc.code,
+                                      sub_msg=exc.sub_msg)
+        except OutcomeUnknown as exc:
+            return self._journal.mark(no, TxState.UNKNOWN, now=self._clock.now(),
+                                      event="pay_outcome_unknown",
+                                      detail={"error": str(exc)[:200]})
+        detail = {"code": answer.code, "sub_code": answer.sub_code,
+                  "outcome": answer.outcome.value}
+        fields = dict(result_code=answer.code, sub_code=answer.sub_code, sub_msg=answer.sub_msg,
+                      host_trade_no=answer.host_trade_no)
+        now = self._clock.now()
+        if answer.outcome is PayOutcome.APPROVED:
+            return self._journal.mark(no, TxState.APPROVED, now=now, event="pay_answered",
+                                      detail=detail, **fields)
+        if answer.outcome is PayOutcome.DECLINED:
+            return self._journal.mark(no, TxState.DECLINED, now=now, event="pay_answered",
+                                      detail=detail, **fields)
+        return self._journal.mark(
+            no, TxState.UNKNOWN, now=now, event="pay_answered", detail=detail,
+            waiting_for_password=answer.outcome is PayOutcome.WAITING_FOR_PASSWORD, **fields)
+
+    def _resolve_inline(self, attempt: Attempt, wait_s: float | None, on_update,
+                        should_stop) -> Attempt:
+        if wait_s is None:
+            timings = timings_for(self._settings.resolver, attempt)
+            wait_s = (max(timings.poll_budget_s, timings.cancel_not_before_s)
+                      + timings.cancel_retry_interval_s + 1.0)
+        deadline = self._clock.now() + wait_s
+        return self._resolver.resolve_until(attempt.out_trade_no, deadline, on_update,
+                                            should_stop)

@@ -1,0 +1,149 @@
+"""Enrol on ``*_1`` (plus honest variants of it), identify on ``*_2``, with the real models,
+the real encrypted store and the real gallery; group photos, live/spoof, strangers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from drivers.face.enrolment import enrol_member, template_from_bytes
+from drivers.face.gallery import TemplateGallery
+from drivers.face.identifier import identify_analysis
+from offline_queue.face_store import open_face_store
+from terminal.errors import UserFacingError
+from terminal.face_policy import (GUIDE_ONE_PERSON, Decision, Liveness, MatchOutcome,
+                                  passive_liveness)
+from tests.unit.drivers.face.face_samples import (PEOPLE, enrolment_samples, face_settings,
+                                                  photo)
+
+pytestmark = pytest.mark.models
+S = face_settings()
+
+
+@pytest.fixture(scope="module")
+def enrolled(engine, tmp_path_factory):
+    """The five people enrolled once for this module."""
+    folder = tmp_path_factory.mktemp("face")
+    store = open_face_store(folder / "payterm.db", folder / "keys" / "face.key")
+    gallery = TemplateGallery(engine.template_version)
+    for number, person in enumerate(PEOPLE):
+        enrol_member(engine=engine, gallery=gallery, store=store, settings=S,
+                     member_id=person, phone=f"1380000{number:04d}",
+                     samples=enrolment_samples(person), consent_given=True,
+                     recorded_by="test")
+    yield store, gallery, folder
+    store.close()
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_second_photo_identifies_the_member(engine, enrolled, person):
+    _, gallery, _ = enrolled
+    result = identify_analysis(engine.analyze(photo(f"{person}_2")), gallery, S)
+    assert result.match_outcome is MatchOutcome.MATCH
+    assert result.member_id == person and result.score >= S.match_threshold
+    assert result.margin >= S.match_margin
+    assert result.template_version == engine.template_version
+
+
+def test_gallery_rebuilt_from_the_encrypted_store_gives_the_same_answers(engine, enrolled):
+    store, gallery, _ = enrolled
+    rebuilt = TemplateGallery(engine.template_version)
+    by_member: dict = {}
+    for item in store.load_templates(engine.template_version):
+        by_member.setdefault(item.member_id, []).append(template_from_bytes(item.vector))
+    for member_id, vectors in by_member.items():
+        rebuilt.add_member(member_id, vectors, engine.template_version)
+    probe = engine.analyze(photo("rose_leslie_2")).dominant.embedding
+    assert rebuilt.identify(probe) == gallery.identify(probe)
+    assert store.enrolled_count() == len(PEOPLE)
+
+
+@pytest.mark.parametrize("name", ["astronaut_eileen_collins", "liveness_live_1"])
+def test_unenrolled_people_are_rejected(engine, enrolled, name):
+    _, gallery, _ = enrolled
+    result = identify_analysis(engine.analyze(photo(name)), gallery, S)
+    assert result.match_outcome is MatchOutcome.NO_MATCH
+    assert result.member_id is None and result.decision is Decision.REJECT
+
+
+@pytest.mark.parametrize("name, faces", [("group_insightface_t1", 6),
+                                         ("group_obama_biden", 2)])
+def test_group_photo_has_no_dominant_face(engine, enrolled, name, faces):
+    _, gallery, _ = enrolled
+    analysis = engine.analyze(photo(name))
+    assert analysis.faces_found == faces and analysis.dominant is None
+    result = identify_analysis(analysis, gallery, S)
+    assert result.decision is Decision.RETRY and result.guidance == GUIDE_ONE_PERSON
+    assert result.member_id is None
+
+
+def test_one_person_close_to_the_camera_dominates_a_group(engine, enrolled):
+    _, gallery, _ = enrolled
+    image = photo("group_obama_biden")
+    analysis = engine.analyze(image)
+    x1, y1, x2, y2 = (int(v) for v in analysis.boxes[0])
+    # Enlarge only the first face's region (as if that person stepped forward).
+    h, w = image.shape[:2]
+    cx, cy = (x1 + x2) // 2, (y1 + y2) // 2
+    half = int(max(x2 - x1, y2 - y1) * 1.2)
+    crop = image[max(cy - half, 0):min(cy + half, h), max(cx - half, 0):min(cx + half, w)]
+    closer = engine.analyze(crop)
+    assert closer.dominant is not None
+    result = identify_analysis(closer, gallery, S)
+    assert result.member_id in ("obama", "biden")
+
+
+def test_live_sample_passes_passive_liveness(engine):
+    face = engine.analyze(photo("liveness_live_1")).dominant
+    assert passive_liveness(face.passive_score, S) is Liveness.LIVE
+
+
+def test_poster_spoof_never_pays_even_if_enrolled(engine, tmp_path):
+    """Enrol the poster's face directly into a gallery (as if the person were a member):
+    the poster must still be refused by liveness."""
+    face = engine.analyze(photo("liveness_spoof_poster_1")).dominant
+    assert passive_liveness(face.passive_score, S) is Liveness.SPOOF
+    gallery = TemplateGallery(engine.template_version)
+    gallery.add_member("poster_person", [face.embedding], engine.template_version)
+    result = identify_analysis(engine.analyze(photo("liveness_spoof_poster_1")), gallery, S)
+    assert result.liveness is Liveness.SPOOF and result.decision is Decision.REJECT
+    # an active challenge cannot rescue a low passive score
+    result = identify_analysis(engine.analyze(photo("liveness_spoof_poster_1")), gallery, S,
+                               challenge="blink", challenge_passed=True)
+    assert result.decision is Decision.REJECT
+
+
+def test_face_of_another_member_cannot_be_enrolled_again(engine, enrolled):
+    store, gallery, _ = enrolled
+    with pytest.raises(UserFacingError, match="already enrolled for another member"):
+        enrol_member(engine=engine, gallery=gallery, store=store, settings=S,
+                     member_id="impostor", phone="13900009999",
+                     samples=enrolment_samples("obama"), consent_given=True,
+                     recorded_by="test")
+    assert "impostor" not in {m["member_id"] for m in store.members()}
+
+
+def test_enrolment_needs_consent_and_three_good_samples(engine, enrolled):
+    store, gallery, _ = enrolled
+    with pytest.raises(UserFacingError, match="consent"):
+        enrol_member(engine=engine, gallery=gallery, store=store, settings=S,
+                     member_id="newbie", phone="13900001111",
+                     samples=enrolment_samples("obama"),
+                     consent_given=False, recorded_by="test")
+    samples = [("group", photo("group_obama_biden")), ("one", photo("astronaut_eileen_collins")),
+               ("tiny", np.full((40, 40, 3), 128, np.uint8))]
+    with pytest.raises(UserFacingError, match="Not enough good samples: 1 of 3") as caught:
+        enrol_member(engine=engine, gallery=gallery, store=store, settings=S,
+                     member_id="newbie", phone="13900001111", samples=samples,
+                     consent_given=True, recorded_by="test")
+    assert "group: 2 faces" in str(caught.value) and "tiny: no face" in str(caught.value)
+
+
+def test_samples_of_different_people_are_refused(engine, enrolled):
+    store, gallery, _ = enrolled
+    mixed = [("a", photo("astronaut_eileen_collins")), ("b", photo("liveness_live_1")),
+             ("c", photo("astronaut_eileen_collins"))]
+    with pytest.raises(UserFacingError, match="not show the same person"):
+        enrol_member(engine=engine, gallery=gallery, store=store, settings=S,
+                     member_id="mixed", phone="13900002222", samples=mixed,
+                     consent_given=True, recorded_by="test")

@@ -1,0 +1,77 @@
+"""``payterm diag`` as a process against the host simulator and the printer emulator."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from drivers.host.keys import TERMINAL_PRIVATE, TERMINAL_PUBLIC, generate_key_pair
+from drivers.host.simulator.runner import start_simulator
+from drivers.printer.emulator.pty_server import PrinterEmulator
+from tests.conftest import MODELS_DIR
+
+
+@pytest.fixture
+def devices(data_dir, tmp_path):
+    keys = data_dir / "keys"
+    keys.mkdir(mode=0o700)
+    generate_key_pair(keys / TERMINAL_PRIVATE, keys / TERMINAL_PUBLIC)
+    with start_simulator(tmp_path / "sim.db", keys) as sim, PrinterEmulator() as printer:
+        yield sim, printer
+
+
+def _diag(data_dir: Path, sim, printer, *args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAYTERM")}
+    env.update({"PAYTERM_DATA_DIR": str(data_dir), "TZ": "Asia/Shanghai",
+                "PAYTERM__HOST__BASE_URL": sim.url, "PAYTERM__PRINTER__PORT": printer.port,
+                "PAYTERM__CAMERA__SOURCE": "sim",
+                "PAYTERM__FACE__MODELS_DIR": str(MODELS_DIR)})
+    return subprocess.run([sys.executable, "-m", "ui.cli.main", "diag", *args], env=env,
+                          capture_output=True, text=True, timeout=90)
+
+
+def test_healthy_terminal_exits_0_with_a_json_report(data_dir, devices):
+    out = _diag(data_dir, *devices, "--json")
+    report = json.loads(out.stdout)
+    statuses = {c["name"]: c["status"] for c in report["checks"]}
+    assert out.returncode == 0, statuses
+    assert statuses["printer"] == "pass" and statuses["host"] == "pass"
+    assert statuses["disk"] == "pass" and statuses["queue"] == "pass"
+    assert "fail" not in statuses.values()
+    assert report["facts"]["terminal_id"] == "T0001"
+
+
+def test_printer_out_of_paper_exits_1_and_says_what_to_do(data_dir, devices):
+    sim, printer = devices
+    printer.set_faults(paper_out=True)
+    out = _diag(data_dir, sim, printer)
+    assert out.returncode == 1
+    assert "失败 FAIL" in out.stdout and "paper out" in out.stdout
+    assert "处理建议 / What to do" in out.stdout and "Load paper" in out.stdout
+
+
+def test_host_down_exits_1(data_dir, devices):
+    sim, printer = devices
+    sim.stop()
+    out = _diag(data_dir, sim, printer, "--json", "--only", "host")
+    report = json.loads(out.stdout)
+    assert out.returncode == 1 and [c["status"] for c in report["checks"]] == ["fail"]
+
+
+def test_slip_is_written_as_a_receipt(data_dir, devices, tmp_path):
+    slip = tmp_path / "slip.json"
+    out = _diag(data_dir, *devices, "--only", "disk,printer", "--slip-json", str(slip))
+    assert out.returncode == 0
+    receipt = json.loads(slip.read_text(encoding="utf-8"))
+    assert receipt["kind"] == "test_page"
+    assert any("Printer" in label for label, _ in receipt["extra_lines"])
+
+
+def test_unknown_check_name_is_bad_usage(data_dir, devices):
+    out = _diag(data_dir, *devices, "--only", "camra")
+    assert out.returncode == 2 and "known:" in out.stderr

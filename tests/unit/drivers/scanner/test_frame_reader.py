@@ -1,0 +1,146 @@
+"""payterm's frame reader on generated codes: clean, damaged, several, hostile."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+import qrcode
+
+from drivers.camera.screen_photo import render_linear, render_qr
+from drivers.scanner.frame_preparation import to_gray
+from drivers.scanner.frame_reader import FrameCodeReader, describe
+from drivers.scanner.pyzbar_decoder import PyzbarDecoder
+from drivers.scanner.zxing_decoder import ZxingDecoder
+from terminal.code_read import Symbology, TextEncoding
+from tests.unit.drivers.scanner.degraded_set import build_degraded_set
+
+ALIPAY = "281234567890123456"
+
+
+@pytest.fixture(scope="module")
+def reader() -> FrameCodeReader:
+    return FrameCodeReader(budget_ms=400)
+
+
+def on_canvas(symbol: np.ndarray, size=(480, 640), at=(60, 80), colour=False) -> np.ndarray:
+    canvas = np.full(size, 235, np.uint8)
+    y, x = at
+    canvas[y: y + symbol.shape[0], x: x + symbol.shape[1]] = symbol
+    return cv2.cvtColor(canvas, cv2.COLOR_GRAY2BGR) if colour else canvas
+
+
+def test_clean_qr_payment_code_is_read_and_masked(reader):
+    result = reader.read_frame(on_canvas(render_qr(ALIPAY), colour=True))
+    assert result.found and result.chosen.is_payment_code
+    assert result.chosen.read.symbology is Symbology.QR
+    assert describe(result.chosen)["text"] == "2812**********3456"
+    xs = [p[0] for p in result.chosen.read.polygon]
+    assert 70 <= min(xs) <= 120  # position in frame pixels
+
+
+def test_qrcode_library_output_also_reads(reader):
+    image = np.array(qrcode.make(ALIPAY).get_image().convert("L"))
+    result = reader.read_frame(image)
+    assert result.chosen.read.raw == ALIPAY.encode()
+
+
+@pytest.mark.parametrize("symbology,payload", [(Symbology.CODE128, ALIPAY),
+                                               (Symbology.EAN13, "6901234567892")])
+def test_linear_codes(reader, symbology, payload):
+    result = reader.read_frame(on_canvas(render_linear(payload, symbology, 3, 90)))
+    assert result.chosen.read.symbology is symbology and result.chosen.read.raw == payload.encode()
+    if symbology is Symbology.EAN13:
+        assert not result.chosen.is_payment_code and "13 digits" in result.chosen.reason
+
+
+def test_url_qr_is_not_a_payment_code(reader):
+    result = reader.read_frame(on_canvas(render_qr("https://shop.example.cn/p/1")))
+    assert not result.chosen.is_payment_code
+    assert result.chosen.display_text == "https://shop.example.cn/p/1"
+
+
+def test_colour_code_on_a_channel_zbar_alone_would_miss(reader):
+    # Dark red on white: the blue channel alone (what ZBar sees of BGR) is nearly flat.
+    symbol = render_qr(ALIPAY)
+    bgr = np.full((480, 640, 3), 240, np.uint8)
+    region = bgr[60: 60 + symbol.shape[0], 80: 80 + symbol.shape[1]]
+    region[symbol == 0] = (215, 30, 150)
+    assert reader.read_frame(bgr).chosen.read.raw == ALIPAY.encode()
+
+
+def test_two_codes_choose_the_payment_code_and_say_so(reader):
+    canvas = np.full((480, 640), 235, np.uint8)
+    url = render_qr("https://example.cn/promo/very/long/path/to/make/it/bigger", 6)
+    pay = render_qr(ALIPAY, 4)
+    canvas[20: 20 + url.shape[0], 10: 10 + url.shape[1]] = url
+    canvas[250: 250 + pay.shape[0], 420: 420 + pay.shape[1]] = pay
+    result = reader.read_frame(canvas)
+    assert len(result.reads) == 2
+    assert result.chosen.read.raw == ALIPAY.encode()
+    assert "2 codes in one frame" in result.choice_note
+
+
+def test_non_utf8_and_control_character_payloads(reader):
+    gb = render_qr("付款码测试".encode("gb18030"))
+    result = reader.read_frame(on_canvas(gb))
+    assert result.found and not result.chosen.is_payment_code
+    # ZBar may transcode byte-mode text itself; either way the text is shown safely.
+    assert result.chosen.read.encoding in (TextEncoding.UTF8, TextEncoding.GB18030)
+    ctrl = reader.read_frame(on_canvas(render_qr("pay\x1b[31m\x07\r\nme")))
+    shown = ctrl.chosen.display_text
+    assert "\x1b" not in shown and "\x07" not in shown and "\\x1b" in shown
+
+
+@pytest.mark.parametrize("garbage", [None, "frame", np.zeros((0, 0), np.uint8),
+                                     np.zeros((4, 4), np.uint8), np.zeros((10, 10, 7), np.uint8),
+                                     np.zeros((50, 50), np.int64)])
+def test_garbage_frames_give_a_problem_not_an_exception(reader, garbage):
+    result = reader.read_frame(garbage)
+    assert not result.found and result.problem
+
+
+@pytest.mark.parametrize("image", [np.random.default_rng(3).integers(0, 256, (480, 640, 3), np.uint8),
+                                   np.zeros((480, 640, 4), np.uint8),
+                                   np.full((480, 640), 0.5, np.float32),
+                                   np.full((480, 640), 40000, np.uint16)])
+def test_noise_and_odd_pixel_types_decode_to_nothing(reader, image):
+    result = reader.read_frame(image)
+    assert not result.found and not result.problem
+
+
+def test_huge_frame_is_downscaled_and_still_read(reader):
+    big = np.full((3000, 4000), 230, np.uint8)
+    symbol = render_qr(ALIPAY, 30)
+    big[1200: 1200 + symbol.shape[0], 1800: 1800 + symbol.shape[1]] = symbol
+    result = reader.read_frame(big)
+    assert result.chosen.read.raw == ALIPAY.encode()
+    assert result.strategy.endswith("gray/0.32")
+    xs = [p[0] for p in result.chosen.read.polygon]
+    assert 1800 <= min(xs) <= 2000  # reported in full-size coordinates
+
+
+def test_absurdly_large_frame_is_refused_cheaply(reader):
+    huge = np.broadcast_to(np.uint8(200), (12000, 12000))
+    result = reader.read_frame(huge)
+    assert "too large" in result.problem
+
+
+def test_degraded_set_reader_beats_each_decoder_alone():
+    cases = build_degraded_set(22, seed=11)
+    pyzbar, zxing = PyzbarDecoder(), ZxingDecoder()
+    reader = FrameCodeReader(budget_ms=1000)  # generous: this checks strategy, not speed
+    counts = {"pyzbar": 0, "zxing": 0, "payterm": 0}
+    for case in cases:
+        gray = to_gray(case.image)
+        counts["pyzbar"] += any(r.raw == case.payload for r in pyzbar.decode(gray))
+        counts["zxing"] += any(r.raw == case.payload for r in zxing.decode(gray))
+        decoded = reader.read_frame(case.image)
+        counts["payterm"] += any(r.read.raw == case.payload for r in decoded.reads)
+    assert counts["payterm"] >= max(counts["pyzbar"], counts["zxing"]), counts
+    assert counts["payterm"] >= len(cases) // 2, counts
+
+
+def test_degraded_set_is_deterministic():
+    a, b = build_degraded_set(3, seed=5), build_degraded_set(3, seed=5)
+    assert all(np.array_equal(x.image, y.image) and x.payload == y.payload for x, y in zip(a, b))

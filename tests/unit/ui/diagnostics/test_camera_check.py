@@ -1,0 +1,43 @@
+"""The camera check on real sources: the simulated camera, real photos, a missing device."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from tests.conftest import FACES_DIR
+from ui.diagnostics.checks.camera import check_camera
+from ui.diagnostics.result import Status
+
+_FAST = {"diagnostics": {"camera_sample_s": 0.3, "camera_min_fps": 5}}
+
+
+def _env(make_env, source, **extra):
+    return make_env({"camera": {"source": source}, **_FAST, **extra})
+
+
+def test_the_simulated_camera_passes_with_measurements(make_env):
+    result = check_camera(_env(make_env, "sim"))
+    assert result.status is Status.PASS, result.message
+    assert result.details["resolution"] == "640x480"
+    assert result.details["frames"] > 0 and result.details["paced"] is True
+
+
+def test_a_missing_camera_fails(make_env, tmp_path):
+    result = check_camera(_env(make_env, str(tmp_path / "video9.mp4")))
+    assert result.status is Status.FAIL and "cannot be opened" in result.message
+
+
+def test_a_dark_picture_warns(make_env, tmp_path):
+    folder = tmp_path / "dark"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "dark.png"), np.full((480, 640, 3), 8, np.uint8))
+    result = check_camera(_env(make_env, str(folder)))
+    assert result.status is Status.WARN and "too dark" in result.message
+    assert result.details["brightness_mean"] < 10
+
+
+def test_real_photos_are_read(make_env):
+    result = check_camera(_env(make_env, str(FACES_DIR)))
+    assert result.status in (Status.PASS, Status.WARN)
+    assert result.details["brightness_mean"] > 0

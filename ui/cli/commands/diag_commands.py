@@ -1,0 +1,53 @@
+"""``payterm diag [--json] [--only camera,printer,...]``: the field self-tests.
+
+Exit 0 when nothing failed (warnings allowed), 1 when any check failed.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from terminal.receipt import receipt_to_dict
+from ui.cli.output import print_json
+from ui.diagnostics.catalogue import all_checks, select_checks
+from ui.diagnostics.environment import DiagEnvironment
+from ui.diagnostics.facts import terminal_facts
+from ui.diagnostics.report_text import render_report
+from ui.diagnostics.runner import run_checks
+from ui.diagnostics.slip import diagnostic_slip
+
+
+def register(sub) -> None:
+    names = ", ".join(s.name for s in all_checks())
+    diag = sub.add_parser("diag", help="run the self-tests (exit 1 if any fails)",
+                          description=f"Checks: {names}. The scanner check waits for a scan, "
+                                      "so it runs only with --only scanner or --interactive.")
+    diag.add_argument("--json", action="store_true", help="machine-readable report")
+    diag.add_argument("--only", metavar="NAMES", help="comma list of checks to run")
+    diag.add_argument("--interactive", action="store_true",
+                      help="a person is present: also run checks that need one (scanner)")
+    diag.add_argument("--test-page", action="store_true",
+                      help="the printer check also prints a test page")
+    diag.add_argument("--slip-json", metavar="FILE",
+                      help="also write the diagnostic slip (a receipt) as JSON to FILE")
+    diag.set_defaults(handler=run_diag)
+
+
+def run_diag(args, ctx) -> int:
+    specs = select_checks(args.only, interactive=args.interactive)
+    env = DiagEnvironment.from_context(
+        ctx, interactive=args.interactive or bool(args.only and "scanner" in args.only),
+        say=lambda text: print(text, file=sys.stderr, flush=True),
+        print_test_page=args.test_page)
+    report = run_checks(specs, env, facts=terminal_facts(ctx.settings))
+    if args.slip_json:
+        slip = receipt_to_dict(diagnostic_slip(report, ctx.settings))
+        Path(args.slip_json).write_text(json.dumps(slip, ensure_ascii=False, indent=2),
+                                        encoding="utf-8")
+    if args.json:
+        print_json(report.to_dict())
+    else:
+        print(render_report(report))
+    return report.exit_code

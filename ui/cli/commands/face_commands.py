@@ -1,0 +1,138 @@
+"""``payterm face enroll|identify|list|delete``: face-pay enrolment and checks.
+
+Images given on the command line are read, analysed and dropped; nothing but the
+encrypted templates is stored (unless ``face.keep_debug_images`` is on).
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import cv2
+
+from drivers.face.enrolment import enrol_member
+from drivers.face.identifier import identify_analysis
+from terminal.errors import UserFacingError
+from terminal.face_policy import assess_quality, passive_liveness
+from terminal.money import parse_amount
+from ui.cli.output import print_json, print_table
+from ui.wiring.face import build_face_pay, open_store_for
+
+
+def register(sub) -> None:
+    face = sub.add_parser("face", help="face-pay: enrol, identify, list, delete members")
+    face_sub = face.add_subparsers(dest="face_command", required=True)
+    enrol = face_sub.add_parser("enroll", help="enrol a member from 3 or more photos")
+    enrol.add_argument("--member", required=True, help="member ID")
+    enrol.add_argument("--phone", required=True, help="member's phone (last 4 used for step-up)")
+    enrol.add_argument("--consent", action="store_true",
+                       help="the member gave separate consent to the configured consent text")
+    enrol.add_argument("--image", action="append", required=True, metavar="FILE",
+                       help="a photo of the member; repeat (3 or more good ones)")
+    enrol.set_defaults(handler=enroll_command)
+    ident = face_sub.add_parser("identify", help="identify the face in each image")
+    ident.add_argument("images", nargs="+", metavar="IMAGE")
+    ident.add_argument("--amount", help="amount in yuan: at or above face.challenge_amount_fen "
+                                        "the active challenge is required")
+    ident.add_argument("--json", action="store_true")
+    ident.set_defaults(handler=identify_command)
+    listing = face_sub.add_parser("list", help="enrolled members (no face data)")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=list_command)
+    delete = face_sub.add_parser("delete", help="erase a member's face templates")
+    delete.add_argument("--member", required=True)
+    delete.add_argument("--reason", default="member request")
+    delete.set_defaults(handler=delete_command)
+
+
+def read_image(path: str):
+    image = cv2.imread(path, cv2.IMREAD_COLOR)
+    if image is None:
+        raise UserFacingError(f"无法读取图片 / Cannot read image {path}")
+    return image
+
+
+def enroll_command(args, ctx) -> int:
+    if not args.consent:
+        raise UserFacingError(
+            "未登记：缺少 --consent。请先让会员阅读并单独同意以下条款 / Not enrolled: --consent "
+            "is missing. The member must first read and separately agree to:\n  "
+            + ctx.settings.face.consent_text)
+    samples = [(path, read_image(path)) for path in args.image]
+    face_pay = build_face_pay(ctx)
+    report = enrol_member(engine=face_pay.engine, gallery=face_pay.gallery,
+                          store=face_pay.store, settings=ctx.settings.face,
+                          member_id=args.member, phone=args.phone, samples=samples,
+                          consent_given=True, recorded_by=f"cli:{ctx.settings.terminal.terminal_id}")
+    if ctx.settings.face.keep_debug_images:
+        keep_debug_copies(ctx.path("face_debug") / args.member, args.image)
+    for label, reason in report.rejected:
+        print(f"  跳过 / skipped {label}: {reason}")
+    print(f"已登记 / enrolled {args.member}: {report.templates_stored} templates "
+          f"(consent {ctx.settings.face.consent_version}); "
+          f"enrolled members: {face_pay.store.enrolled_count()}")
+    return 0
+
+
+def keep_debug_copies(folder: Path, images: list[str]) -> None:
+    """Only with face.keep_debug_images (off by default; never in a shop)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    for path in images:
+        shutil.copy2(path, folder / Path(path).name)
+
+
+def identify_command(args, ctx) -> int:
+    settings = ctx.settings.face
+    amount_fen = (parse_amount(args.amount, max_fen=ctx.settings.terminal.max_amount_fen)
+                  if args.amount else 0)
+    images = [(path, read_image(path)) for path in args.images]
+    face_pay = build_face_pay(ctx)
+    reports = []
+    for path, image in images:
+        analysis = face_pay.engine.analyze(image)
+        result = identify_analysis(analysis, face_pay.gallery, settings, amount_fen=amount_fen)
+        face = analysis.dominant
+        entry = {"image": path, "faces_found": analysis.faces_found,
+                 "decision": result.decision.value, "match": result.match_outcome.value,
+                 "best_member": result.candidate_id, "score": round(result.score, 4),
+                 "margin": round(result.margin, 4), "liveness": result.liveness.value,
+                 "guidance": result.guidance}
+        if face is not None:
+            quality = assess_quality(face.quality, settings)
+            entry["quality"] = {"ok": quality.ok, "problems": list(quality.problems),
+                                **{k: round(v, 3) for k, v in vars(face.quality).items()}}
+            entry["passive_score"] = round(face.passive_score, 4)
+            entry["passive_decision"] = passive_liveness(face.passive_score, settings).value
+        reports.append(entry)
+    if args.json:
+        print_json(reports)
+        return 0
+    for e in reports:
+        quality = e.get("quality")
+        print(f"{e['image']}: faces {e['faces_found']}; "
+              + (f"quality {'ok' if quality['ok'] else ','.join(quality['problems'])}; "
+                 f"passive {e['passive_score']:.3f} ({e['passive_decision']}); "
+                 if quality else "")
+              + f"best {e['best_member'] or '-'} score {e['score']:.3f} margin {e['margin']:.3f}"
+              f" -> {e['decision']}" + (f"  [{e['guidance']}]" if e["guidance"] else ""))
+    return 0
+
+
+def list_command(args, ctx) -> int:
+    store = open_store_for(ctx)
+    members = store.members()
+    if args.json:
+        print_json({"enrolled": store.enrolled_count(), "members": members})
+        return 0
+    print_table(members, ["member_id", "status", "templates", "template_version",
+                          "consent_version"])
+    print(f"已登记人数 / enrolled members: {store.enrolled_count()}")
+    return 0
+
+
+def delete_command(args, ctx) -> int:
+    store = open_store_for(ctx)
+    erased = store.delete_member(args.member, args.reason)
+    print(f"已删除 / deleted: {args.member} ({erased} templates erased; deletion recorded)")
+    return 0

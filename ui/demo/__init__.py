@@ -1,0 +1,1 @@
+"""The demo: everything simulated, for a newcomer and for CI."""

@@ -1,0 +1,1 @@
+"""One module per self-test; each exposes ``SPEC`` (a ``CheckSpec``)."""

@@ -1,0 +1,1 @@
+"""Builders that turn settings into working services (the composition root's parts)."""
