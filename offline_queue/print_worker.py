@@ -1,0 +1,151 @@
+"""The printer's one owning thread: takes jobs from the durable queue and prints them.
+
+For each job: status first (a printer that is not ready, silent or gone gets nothing),
+``start_printing`` committed, the bytes sent, status again. Only a complete, valid,
+ready status after the job marks it done; anything else (paper out, cover open, no
+answer, a write that failed) leaves it ``failed_waiting`` to be printed again in full,
+marked REPRINT, once the printer reports ready. Waits between attempts use an Event so
+``stop()`` returns promptly.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from offline_queue.print_jobs import PrintJobStore
+from terminal.errors import DeviceError
+from terminal.ports.printer import PrinterStatus, ReceiptPrinter
+from terminal.receipt import Receipt
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PrintEvent:
+    """Reported to the listener (the GUI bridge re-emits it as a Qt signal)."""
+    kind: str                 # "printed", "cut_short", "waiting", "device_error", "idle"
+    job_id: str = ""
+    status: PrinterStatus | None = None
+    message: str = ""
+
+
+class PrintWorker:
+    def __init__(self, store_path: Path | str, printer: ReceiptPrinter, *,
+                 retry_interval_s: float = 2.0, idle_poll_s: float = 5.0,
+                 listener: Callable[[PrintEvent], None] | None = None) -> None:
+        self.store_path = Path(store_path)
+        self.printer = printer
+        self.retry_interval_s = retry_interval_s
+        self.idle_poll_s = idle_poll_s
+        self.listener = listener
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # -- any thread ---------------------------------------------------------------------
+    def submit(self, receipt: Receipt, job_id: str | None = None) -> bool:
+        """Durably enqueue a receipt (on the caller's own connection) and wake the
+        worker. Returns False when that job id was already queued or printed."""
+        store = PrintJobStore.open(self.store_path)
+        try:
+            added = store.enqueue(receipt, job_id)
+        finally:
+            store.close()
+        self._wake.set()
+        return added
+
+    def wake(self) -> None:
+        """Look at the queue now (after ``request_reprint`` or a paper refill)."""
+        self._wake.set()
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="print-worker", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout_s: float = 5.0) -> bool:
+        """Signal and join; True when the thread ended within ``timeout_s``."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is None:
+            return True
+        self._thread.join(timeout_s)
+        alive = self._thread.is_alive()
+        if not alive:
+            self._thread = None
+        return not alive
+
+    # -- the worker thread ----------------------------------------------------------------
+    def _run(self) -> None:
+        store = PrintJobStore.open(self.store_path)
+        try:
+            recovered = store.recover_interrupted()
+            if recovered:
+                log.warning("print jobs cut short by a restart: %s", ", ".join(recovered))
+            while not self._stop.is_set():
+                try:
+                    progressed = self.run_once(store)
+                except Exception:  # the worker must survive anything and say so
+                    log.exception("print worker iteration failed")
+                    progressed = False
+                if not progressed:
+                    self._wake.wait(self.retry_interval_s)
+                    self._wake.clear()
+        finally:
+            self.printer.close()
+            store.close()
+
+    def run_once(self, store: PrintJobStore) -> bool:
+        """Try the oldest pending job once. Returns True when it printed (look again
+        at once), False when there was nothing to do or the printer was not ready.
+        Public so that the CLI can drain the queue without a thread."""
+        job = store.next_pending()
+        if job is None:
+            self._emit(PrintEvent("idle"))
+            return False
+        try:
+            before = self.printer.status()
+        except DeviceError as exc:
+            self._emit(PrintEvent("device_error", job.job_id, message=str(exc)))
+            return False
+        if not before.ready:
+            self._emit(PrintEvent("waiting", job.job_id, before, before.describe()))
+            return False
+        receipt = store.start_printing(job.job_id)
+        try:
+            self.printer.print_receipt(receipt)
+            after = self.printer.status()
+        except DeviceError as exc:
+            store.mark_failed(job.job_id, f"device error: {exc}")
+            self._emit(PrintEvent("device_error", job.job_id, message=str(exc)))
+            return False
+        if not after.ready:
+            store.mark_failed(job.job_id, after.describe())
+            self._emit(PrintEvent("cut_short", job.job_id, after, after.describe()))
+            return False
+        store.mark_done(job.job_id)
+        self._emit(PrintEvent("printed", job.job_id, after,
+                              f"reprint #{receipt.reprint_count}" if receipt.reprint_count
+                              else ""))
+        return True
+
+    def drain(self, store: PrintJobStore, max_jobs: int = 100) -> int:
+        """Print pending jobs on the calling thread until none is left or the printer
+        stops being ready; returns how many printed."""
+        printed = 0
+        while printed < max_jobs and self.run_once(store):
+            printed += 1
+        return printed
+
+    def _emit(self, event: PrintEvent) -> None:
+        if self.listener is None:
+            return
+        try:
+            self.listener(event)
+        except Exception:  # a listener's bug must not stop printing
+            log.exception("print listener failed")
+
