@@ -17,7 +17,10 @@ from typing import Callable
 from terminal.attempt import Attempt, Tender
 from terminal.errors import HostRejected, HostUnreachable, OutcomeUnknown
 from terminal.host_messages import PayOutcome, PayRequest
+from terminal.connectivity import REASON_FORCED, ConnectivityMonitor
 from terminal.money import format_amount, validate_fen
+from terminal.offline_policy import wallet_offline_decision
+from terminal.offline_taking import OfflineRefused
 from terminal.payment_code import DuplicateCodeGuard, classify_code
 from terminal.ports.host import Clock, PaymentHost
 from terminal.ports.journal import Journal
@@ -81,8 +84,10 @@ class WalletPayment:
     """The payment-code tender. Blocking: run it on a worker thread."""
 
     def __init__(self, host: PaymentHost, journal: Journal, settings: Settings, clock: Clock,
-                 guard: DuplicateCodeGuard | None = None) -> None:
+                 guard: DuplicateCodeGuard | None = None,
+                 connectivity: ConnectivityMonitor | None = None) -> None:
         self._host = host
+        self._connectivity = connectivity
         self._journal = journal
         self._settings = settings
         self._clock = clock
@@ -103,6 +108,7 @@ class WalletPayment:
         """
         terminal = self._settings.terminal
         validate_fen(amount_fen, max_fen=terminal.max_amount_fen)
+        self._refuse_when_offline()
         code = classify_code(code_text)
         self._guard.check_and_remember(code, self._clock.monotonic())
         now = self._clock.now()
@@ -126,11 +132,25 @@ class WalletPayment:
             attempt = self._resolve_inline(attempt, wait_s, on_update, should_stop)
         return PaymentResult(attempt, describe(attempt))
 
+    def _refuse_when_offline(self) -> None:
+        """Wallet codes are online-only: when the host is known to be unreachable the
+        tender is refused up front, with the reason, before a code is even read."""
+        if self._connectivity is not None:
+            status = self._connectivity.status()
+            if not status.online:
+                raise OfflineRefused(wallet_offline_decision(status.reason))
+        elif self._settings.offline.forced_offline:
+            raise OfflineRefused(wallet_offline_decision(REASON_FORCED))
+
     def _send(self, attempt: Attempt, request: PayRequest) -> Attempt:
         no = attempt.out_trade_no
         try:
             answer = self._host.pay(request)
+            if self._connectivity is not None:
+                self._connectivity.record_success()
         except HostUnreachable as exc:
+            if self._connectivity is not None:
+                self._connectivity.record_failure(exc)
             # Connect failed: not a byte of the request reached the host.
             return self._journal.mark(no, TxState.DECLINED, now=self._clock.now(),
                                       event="pay_not_sent", detail={"error": str(exc)[:200]},

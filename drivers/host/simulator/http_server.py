@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 from urllib.parse import parse_qsl
@@ -45,7 +46,29 @@ class SimulatorServer(ThreadingHTTPServer):
                  take_down: Callable[[float], None] | None = None) -> None:
         self.app = app
         self.take_down = take_down
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
         super().__init__(("127.0.0.1", port), GatewayHandler)
+
+    def track(self, connection: socket.socket, open_: bool) -> None:
+        with self._connections_lock:
+            (self._connections.add if open_ else self._connections.discard)(connection)
+
+    def drop_connections(self) -> None:
+        """Reset every open connection, as a host that loses power does: a client holding
+        a keep-alive connection must not keep getting answers after "host down"."""
+        with self._connections_lock:
+            connections, self._connections = list(self._connections), set()
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+    def handle_error(self, request, client_address) -> None:
+        # A client that hangs up mid-request (killed terminal, dropped test client) is
+        # normal for a payment host; log it quietly instead of printing a traceback.
+        log.debug("connection from %s ended abruptly", client_address, exc_info=True)
 
 
 class GatewayHandler(BaseHTTPRequestHandler):
@@ -55,9 +78,17 @@ class GatewayHandler(BaseHTTPRequestHandler):
 
     def setup(self) -> None:
         super().setup()
+        self.server.track(self.connection, True)
         # Headers and body go out in separate writes; without NODELAY, Nagle plus the
         # client's delayed ACK would add ~40 ms to every answer.
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def finish(self) -> None:
+        self.server.track(self.connection, False)
+        try:
+            super().finish()
+        except OSError:
+            pass
 
     def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib signature)
         log.debug("%s %s", self.address_string(), format % args)

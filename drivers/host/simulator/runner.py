@@ -105,6 +105,7 @@ class RunningSimulator:
             return
         self._server.shutdown()
         self._server.server_close()
+        self._server.drop_connections()
         if self._thread is not None:
             self._thread.join(_JOIN_TIMEOUT_S)
         self._server = self._thread = None

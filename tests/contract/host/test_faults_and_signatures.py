@@ -131,3 +131,16 @@ def test_form_post_without_signature_is_refused(sim):
     assert "sign" in body
 
 
+
+
+def test_host_down_also_ends_open_keep_alive_connections(client, sim):
+    # The client holds a pooled connection from this first call...
+    assert client.ping().host_time_epoch_s > 0
+    sim.take_down()
+    try:
+        # ...which must not keep answering: a host that is down answers nothing.
+        with pytest.raises((HostUnreachable, OutcomeUnknown)):
+            client.ping()
+    finally:
+        sim.bring_up()
+    assert client.ping().host_time_epoch_s > 0

@@ -165,3 +165,27 @@ def test_the_full_code_is_never_stored(journal, tmp_path):
     flow(ScriptedHost(pay=[APPROVED]), journal, FakeClock()).pay(1234, ALIPAY)
     journal.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     assert ALIPAY.encode() not in (tmp_path / "payterm.db").read_bytes()
+
+
+def test_wallet_codes_are_refused_up_front_when_forced_offline(journal):
+    from terminal.offline_taking import OfflineRefused
+    settings = settings_from({"offline": {"forced_offline": True}})
+    host = ScriptedHost()
+    with pytest.raises(OfflineRefused) as info:
+        WalletPayment(host, journal, settings, FakeClock()).pay(1234, ALIPAY)
+    assert "需要联网" in info.value.user_message and host.calls == []
+    assert journal.recent() == []
+
+
+def test_connectivity_monitor_learns_from_pay_and_then_refuses(journal):
+    from terminal.connectivity import ConnectivityMonitor
+    from terminal.offline_taking import OfflineRefused
+    settings = settings_from({"offline": {"breaker_failures": 1}})
+    clock = FakeClock()
+    monitor = ConnectivityMonitor(settings.offline, clock)
+    payment = WalletPayment(ScriptedHost(pay=[HostUnreachable("refused")]), journal, settings,
+                            clock, connectivity=monitor)
+    assert payment.pay(1234, ALIPAY).state is TxState.DECLINED
+    assert not monitor.online
+    with pytest.raises(OfflineRefused):
+        payment.pay(1234, WECHAT)
