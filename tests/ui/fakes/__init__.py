@@ -1,0 +1,1 @@
+"""Fake services behind the same interfaces as ``ui.services`` (scripted outcomes)."""

@@ -1,0 +1,253 @@
+"""Scripted fakes of every kiosk service. They report through the real ServiceBridge,
+from a real worker thread, so the screens see exactly what the real services send."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+
+from terminal.money import format_amount
+from ui.services.bridge import ServiceBridge
+from ui.services.container import KioskServices
+from ui.services.settings_editor import SettingsEditor
+from ui.services.log_reader import LogReader
+from ui.services.views import (Capability, EndOfDayView, EnrolmentView, FaceMatch,
+                               FaceProgress, Outcome, PaymentView, ReceiptView, RefundView,
+                               SelfTestView, TerminalStatus, TxLists, TxRow)
+
+
+def later(fn, *args) -> None:
+    """Run ``fn`` on another thread, as a worker would (signals cross threads)."""
+    threading.Thread(target=fn, args=args, daemon=True).start()
+
+
+@dataclass
+class FakePayments:
+    bridge: object          # the ServiceBridge's poster
+    #: What the next code payment does: "approved", "declined", "waiting", "resolving",
+    #: "waiting_then_approved".
+    code_script: str = "approved"
+    offline: bool = False
+    calls: list = field(default_factory=list)
+    stop_requested: threading.Event = field(default_factory=threading.Event)
+    _seq: int = 0
+
+    def capability(self, tender: str) -> Capability:
+        if tender == "wallet" and self.offline:
+            return Capability(False, "离线，付款码不可用 / Offline: payment codes unavailable")
+        return Capability(True)
+
+    def _trade(self) -> str:
+        self._seq += 1
+        return f"T{self._seq:04d}"
+
+    def pay_code(self, amount_fen: int, code: str) -> None:
+        self.calls.append(("code", amount_fen, code))
+        no, script = self._trade(), self.code_script
+        view = lambda outcome, msg, **kw: PaymentView(no, amount_fen, "wallet", outcome, msg,
+                                                      payer="28******1234", **kw)
+
+        def run():
+            b = self.bridge
+            b.emit_payment(view(Outcome.IN_PROGRESS, "处理中 / Processing"))
+            if script == "approved":
+                b.emit_payment(view(Outcome.APPROVED, f"支付成功 {format_amount(amount_fen)} / "
+                                                      f"Payment approved {format_amount(amount_fen)}"))
+            elif script == "declined":
+                b.emit_payment(view(Outcome.DECLINED, "支付失败：余额不足 / Payment declined: "
+                                                      "insufficient balance",
+                                    reason="ACQ.BUYER_BALANCE_NOT_ENOUGH"))
+            elif script.startswith("waiting"):
+                b.emit_payment(view(Outcome.WAITING_PASSWORD, "等待顾客输入密码 / Waiting for "
+                                    "the customer to enter the password", wait_s_left=30))
+                if script == "waiting_then_approved":
+                    self.stop_requested.wait(5)
+                    b.emit_payment(view(Outcome.APPROVED, "支付成功 / Payment approved"))
+                else:
+                    self.stop_requested.wait(5)
+                    b.emit_payment(view(Outcome.RESOLVING, "结果确认中，请勿重复收款 / "
+                                        "Confirming the result, do not charge again"))
+            else:
+                b.emit_payment(view(Outcome.RESOLVING, "结果确认中，请勿重复收款 / Confirming "
+                                                       "the result, do not charge again"))
+        later(run)
+
+    def pay_cash(self, amount_fen: int, tendered_fen: int) -> None:
+        self.calls.append(("cash", amount_fen, tendered_fen))
+        view = PaymentView(self._trade(), amount_fen, "cash", Outcome.APPROVED,
+                           "现金收款成功 / Cash taken", offline=self.offline,
+                           change_fen=tendered_fen - amount_fen)
+        later(self.bridge.emit_payment, view)
+
+    def pay_member(self, amount_fen: int, match: FaceMatch) -> None:
+        self.calls.append(("member", amount_fen, match.member_id))
+        view = PaymentView(self._trade(), amount_fen, "member", Outcome.APPROVED,
+                           "会员支付成功 / Member payment approved", payer=match.member_label,
+                           offline=self.offline)
+        later(self.bridge.emit_payment, view)
+
+    def stop_waiting(self) -> None:
+        self.stop_requested.set()
+
+
+def tx_row(no: str, amount_fen: int, state: str = "approved", offline: bool = False,
+           refundable: int | None = None) -> TxRow:
+    return TxRow(no, "10:00:00", amount_fen, "alipay", "28******1234", state, "",
+                 amount_fen if refundable is None else refundable, offline,
+                 "支付成功 / Payment approved")
+
+
+@dataclass
+class FakeTransactions:
+    bridge: object          # the ServiceBridge's poster
+    lists: TxLists = field(default_factory=lambda: TxLists(
+        (tx_row("T0001", 1234), tx_row("T0002", 500, offline=True)),
+        (tx_row("T0003", 800, state="resolving", refundable=0),),
+        (tx_row("T0004", 900, state="declined", refundable=0),)))
+    refunds: list = field(default_factory=list)
+    searches: list = field(default_factory=list)
+
+    def load(self, search: str = "") -> None:
+        self.searches.append(search)
+        lists = self.lists
+        if search:
+            lists = TxLists(tuple(r for r in lists.recent if search in r.out_trade_no),
+                            lists.unresolved, lists.exceptions)
+        later(self.bridge.transactions_loaded.emit, lists)
+
+    def refund(self, out_trade_no: str, amount_fen: int) -> None:
+        self.refunds.append((out_trade_no, amount_fen))
+        later(self.bridge.refund_finished.emit, RefundView(
+            out_trade_no, True, amount_fen,
+            f"退款成功 {format_amount(amount_fen)} / Refunded {format_amount(amount_fen)}"))
+
+
+@dataclass
+class FakePrinting:
+    bridge: object          # the ServiceBridge's poster
+    printer_ok: bool = True
+    printed: list = field(default_factory=list)
+
+    def print_receipt(self, out_trade_no: str, *, reprint: bool = False) -> None:
+        self.printed.append((out_trade_no, reprint))
+        text = f"RECEIPT {out_trade_no}" + (" REPRINT" if reprint else "")
+        later(self.bridge.receipt_printed.emit, ReceiptView(
+            out_trade_no, text, self.printer_ok,
+            "" if self.printer_ok else "打印机缺纸 / Printer out of paper"))
+
+
+@dataclass
+class FakeEndOfDay:
+    bridge: object          # the ServiceBridge's poster
+    blockers: tuple = ()
+
+    def close_day(self) -> None:
+        if self.blockers:
+            view = EndOfDayView(False, "", self.blockers)
+        else:
+            view = EndOfDayView(True, "Z-REPORT\n合计 TOTAL ￥12.34")
+        later(self.bridge.end_of_day_finished.emit, view)
+
+
+@dataclass
+class FakeStatus:
+    bridge: object          # the ServiceBridge's poster
+    status: TerminalStatus = field(default_factory=lambda: TerminalStatus(True))
+    refreshes: int = 0
+
+    def refresh(self) -> None:
+        self.refreshes += 1
+        later(self.bridge.status_changed.emit, self.status)
+
+
+@dataclass
+class FakeCamera:
+    bridge: object          # the ServiceBridge's poster
+    available: bool = True
+    purposes: list = field(default_factory=list)
+    running: bool = False
+
+    def capability(self) -> Capability:
+        return Capability(self.available, "" if self.available else
+                          "摄像头不可用 / Camera unavailable")
+
+    def start(self, purpose: str) -> None:
+        self.purposes.append(purpose)
+        self.running = True
+
+    def stop(self) -> None:
+        self.running = False
+
+
+@dataclass
+class FakeFacePay:
+    bridge: object          # the ServiceBridge's poster
+    #: "match", "step_up" or "fail"
+    script: str = "match"
+    available: bool = True
+    started: list = field(default_factory=list)
+    cancelled: int = 0
+
+    def capability(self) -> Capability:
+        return Capability(self.available, "" if self.available else
+                          "刷脸模型未加载 / Face models not loaded")
+
+    def start(self, amount_fen: int) -> None:
+        self.started.append(amount_fen)
+        script = self.script
+
+        def run():
+            self.bridge.face_progressed.emit(FaceProgress("looking", "请靠近一点 / Please come closer"))
+            self.bridge.face_progressed.emit(FaceProgress("challenge", "", "blink"))
+            if script == "fail":
+                self.bridge.face_failed.emit("刷脸未通过 / Face-pay not possible")
+            elif script == "wait":
+                return
+            else:
+                self.bridge.face_identified.emit(FaceMatch(
+                    "M001", "会员 ***001", step_up=script == "step_up", phone_last4="5678"))
+        later(run)
+
+    def cancel(self) -> None:
+        self.cancelled += 1
+
+    def check_step_up(self, match: FaceMatch, digits: str) -> bool:
+        return digits == match.phone_last4
+
+
+@dataclass
+class FakeEnrolment:
+    bridge: object          # the ServiceBridge's poster
+    enrolled: list = field(default_factory=list)
+
+    def capability(self) -> Capability:
+        return Capability(True)
+
+    def enrol(self, member_id: str, phone: str, consent_text: str) -> None:
+        self.enrolled.append((member_id, phone))
+        later(self.bridge.enrolment_finished.emit,
+              EnrolmentView(member_id, True, "录入成功 / Enrolled"))
+
+
+@dataclass
+class FakeSelfTest:
+    bridge: object          # the ServiceBridge's poster
+
+    def capability(self) -> Capability:
+        return Capability(True)
+
+    def run(self) -> None:
+        later(self.bridge.selftest_finished.emit, SelfTestView(
+            "pass", (("disk", "pass", "磁盘空间充足 / Disk space OK"),)))
+
+
+def fake_services(data_dir, settings) -> KioskServices:
+    real_bridge = ServiceBridge()
+    bridge = real_bridge.poster
+    return KioskServices(
+        bridge=real_bridge, payments=FakePayments(bridge), transactions=FakeTransactions(bridge),
+        printing=FakePrinting(bridge), end_of_day=FakeEndOfDay(bridge),
+        status=FakeStatus(bridge), camera=FakeCamera(bridge), face_pay=FakeFacePay(bridge),
+        enrolment=FakeEnrolment(bridge), selftest=FakeSelfTest(bridge),
+        settings_editor=SettingsEditor(data_dir / "payterm.toml", settings, {}),
+        logs=LogReader(data_dir / "logs" / "payterm.jsonl"))

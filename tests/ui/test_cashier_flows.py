@@ -1,0 +1,208 @@
+"""Cashier screens on fake services: amount entry, each tender, each outcome, refund,
+end of day, offline banner, language switch."""
+
+from __future__ import annotations
+
+import pytest
+
+from ui.services.views import Outcome, TerminalStatus
+
+pytestmark = pytest.mark.gui
+
+
+def type_amount(shell, keys: str) -> None:
+    shell.screen("sale").keypad.press(keys)
+
+
+def test_amount_entry_keeps_two_decimals_and_clears(make_shell):
+    shell, _ = make_shell()
+    sale = shell.screen("sale")
+    type_amount(shell, "12.345")
+    assert sale.amount.fen() == 1234
+    assert sale.amount.text() == "￥12.34"
+    sale.keypad.press("⌫")
+    assert sale.amount.fen() == 1230
+    sale.keypad.press("C")
+    assert sale.amount.fen() == 0
+
+
+def test_tender_without_amount_says_what_to_do(make_shell):
+    shell, services = make_shell()
+    shell.screen("sale").tender_buttons["wallet"].click()
+    assert shell.current().name == "sale"
+    assert shell.error_label.isVisible()
+    assert "金额" in shell.error_label.text()
+    assert services.payments.calls == []
+
+
+@pytest.mark.parametrize("script, signal, outcome", [
+    ("approved", "payment_approved", Outcome.APPROVED),
+    ("declined", "payment_declined", Outcome.DECLINED),
+    ("resolving", "payment_unresolved", Outcome.RESOLVING),
+])
+def test_code_payment_outcomes(make_shell, qtbot, script, signal, outcome):
+    shell, services = make_shell()
+    services.payments.code_script = script
+    type_amount(shell, "12.34")
+    shell.screen("sale").tender_buttons["wallet"].click()
+    assert shell.current().name == "scan"
+    assert services.camera.purposes == ["code"]
+    with qtbot.waitSignal(getattr(shell.bridge, signal), timeout=5000):
+        shell.deliver_code("281234567890123456")
+    result = shell.screen("result")
+    qtbot.waitUntil(lambda: result.view is not None and result.view.outcome is outcome)
+    assert services.payments.calls == [("code", 1234, "281234567890123456")]
+    assert not services.camera.running
+    if outcome is Outcome.APPROVED:
+        qtbot.waitUntil(lambda: "RECEIPT" in result.receipt.toPlainText())
+        assert result.reprint_button.isVisible()
+    if outcome is Outcome.DECLINED:
+        assert "余额不足" in result.message.text()
+        assert result.other_way_button.isVisible()
+    if outcome is Outcome.RESOLVING:
+        assert "请勿重复收款" in result.message.text()
+
+
+def test_waiting_for_password_shows_countdown_then_resolving(make_shell, qtbot):
+    shell, services = make_shell()
+    services.payments.code_script = "waiting"
+    type_amount(shell, "66")
+    shell.screen("sale").on_code("281234567890123456")
+    result = shell.screen("result")
+    qtbot.waitUntil(lambda: result.view is not None
+                    and result.view.outcome is Outcome.WAITING_PASSWORD)
+    assert "30" in result.countdown.text()
+    assert result.stop_waiting_button.isVisible()
+    result.stop_waiting_button.click()
+    qtbot.waitUntil(lambda: result.view.outcome is Outcome.RESOLVING)
+    assert not result.stop_waiting_button.isVisible()
+
+
+def test_scanner_gun_scan_on_sale_screen_pays_at_once(make_shell, qtbot):
+    shell, services = make_shell()
+    type_amount(shell, "8.8")
+    with qtbot.waitSignal(shell.bridge.payment_approved, timeout=5000):
+        shell.deliver_code("131234567890123456")
+    assert services.payments.calls[0][:2] == ("code", 880)
+
+
+def test_cash_payment_gives_change(make_shell, qtbot):
+    shell, services = make_shell()
+    type_amount(shell, "12.34")
+    shell.screen("sale").tender_buttons["cash"].click()
+    cash = shell.screen("cash")
+    cash.note_buttons[0].click()           # ￥50
+    assert "37.66" in cash.change.text()
+    with qtbot.waitSignal(shell.bridge.payment_approved, timeout=5000):
+        cash.confirm_button.click()
+    assert services.payments.calls == [("cash", 1234, 5000)]
+    result = shell.screen("result")
+    qtbot.waitUntil(lambda: result.view is not None)
+    assert "37.66" in result.message.text()
+
+
+def test_cash_refused_when_not_enough(make_shell):
+    shell, services = make_shell()
+    type_amount(shell, "60")
+    shell.screen("sale").tender_buttons["cash"].click()
+    cash = shell.screen("cash")
+    cash.note_buttons[0].click()
+    cash.confirm_button.click()
+    assert shell.current().name == "cash"
+    assert services.payments.calls == []
+
+
+def test_face_tender_from_cashier_goes_to_face_screen(make_shell, qtbot):
+    shell, services = make_shell()
+    type_amount(shell, "20")
+    shell.screen("sale").tender_buttons["member"].click()
+    assert shell.current().name == "face"
+    qtbot.waitUntil(lambda: shell.current().name == "confirm")
+    shell.screen("confirm").confirm_button.click()
+    qtbot.waitUntil(lambda: services.payments.calls == [("member", 2000, "M001")])
+
+
+def test_offline_banner_and_disabled_code_tender(make_shell, qtbot):
+    shell, services = make_shell()
+    services.payments.offline = True
+    services.status.status = TerminalStatus(False, unsynced_count=3, unsynced_fen=4500,
+                                            unresolved_count=1)
+    with qtbot.waitSignal(shell.bridge.status_changed, timeout=5000):
+        services.status.refresh()
+    assert shell.banner.isVisible()
+    text = shell.banner.text()
+    assert "离线" in text and "3" in text and "￥45.00" in text and "1 笔" in text
+    sale = shell.screen("sale")
+    assert not sale.tender_buttons["wallet"].isEnabled()
+    assert sale.tender_reasons["wallet"].text()
+    assert sale.tender_buttons["cash"].isEnabled()
+
+
+def test_transactions_search_refund_and_reprint(make_shell, qtbot):
+    shell, services = make_shell()
+    shell.screen("sale").transactions_button.click()
+    screen = shell.screen("transactions")
+    qtbot.waitUntil(lambda: screen.tables["recent"].rowCount() == 2)
+    assert screen.tables["unresolved"].rowCount() == 1
+    assert screen.tables["exceptions"].rowCount() == 1
+    screen.search.setText("T0001")
+    screen.search_button.click()
+    qtbot.waitUntil(lambda: screen.tables["recent"].rowCount() == 1)
+    screen.tables["recent"].selectRow(0)
+    assert screen.refund_amount.fen() == 1234
+    with qtbot.waitSignal(shell.bridge.refund_finished, timeout=5000):
+        screen.refund_button.click()
+    assert services.transactions.refunds == [("T0001", 1234)]
+    qtbot.waitUntil(lambda: "退款成功" in screen.message.text())
+    screen.reprint_button.click()
+    qtbot.waitUntil(lambda: "REPRINT" in screen.receipt.toPlainText())
+    assert services.printing.printed[-1] == ("T0001", True)
+
+
+def test_refund_of_unsynced_sale_is_refused_with_reason(make_shell, qtbot):
+    shell, services = make_shell()
+    shell.go("transactions")
+    screen = shell.screen("transactions")
+    qtbot.waitUntil(lambda: screen.tables["recent"].rowCount() == 2)
+    screen.tables["recent"].selectRow(1)         # T0002 is offline, not yet synced
+    screen.refund_button.click()
+    assert services.transactions.refunds == []
+    assert "尚未上传" in screen.message.text()
+
+
+def test_end_of_day_closed_and_blocked(make_shell, qtbot):
+    shell, services = make_shell()
+    shell.go("eod")
+    screen = shell.screen("eod")
+    with qtbot.waitSignal(shell.bridge.end_of_day_finished, timeout=5000):
+        screen.close_button.click()
+    assert "Z-REPORT" in screen.report.toPlainText()
+    assert screen.headline.text() == "日结完成"
+    services.end_of_day.blockers = ("2 笔结果待确认 / 2 payments still being resolved",)
+    with qtbot.waitSignal(shell.bridge.end_of_day_finished, timeout=5000):
+        screen.close_button.click()
+    assert screen.headline.text() == "暂不能日结"
+    assert "2 笔结果待确认" in screen.report.toPlainText()
+
+
+def test_language_switch_at_run_time(make_shell):
+    shell, _ = make_shell()
+    sale = shell.screen("sale")
+    assert sale.tender_buttons["wallet"].text() == "付款码"
+    shell.language_button.click()
+    assert sale.tender_buttons["wallet"].text() == "Payment code"
+    assert shell.title.text() == "Checkout"
+    shell.show_error("余额不足 / Insufficient balance")
+    assert shell.error_label.text() == "Insufficient balance"
+    shell.language_button.click()
+    assert shell.title.text() == "收银台"
+
+
+def test_worker_failure_is_a_sentence_and_result_screen_offers_another_way(make_shell, qtbot):
+    shell, _ = make_shell()
+    shell.go("result", amount_fen=500, tender="wallet")
+    shell.bridge.task_failed.emit("payments", "数据库已满 / Storage is full: call a technician")
+    result = shell.screen("result")
+    assert result.view.outcome is Outcome.DECLINED
+    assert "数据库已满" in result.message.text()
+    assert "Traceback" not in shell.error_label.text()

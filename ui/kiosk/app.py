@@ -1,0 +1,65 @@
+"""Building the QApplication and the window for ``payterm run`` and the demo."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication
+
+from ui.i18n import Language, Translator
+from ui.kiosk.shell import Shell, ShellOptions
+from ui.kiosk.theme import pick_font_family
+from ui.technician_pin import technician_pin
+from ui.voice import Voice
+
+log = logging.getLogger(__name__)
+
+
+def application() -> QApplication:
+    """The one QApplication, with a font that has Chinese glyphs."""
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("payterm")
+    family = pick_font_family()
+    app.setFont(QFont(family, 12))
+    log.info("font %s", family)
+    return app
+
+
+def install_wedge_scanner(app: QApplication, shell: Shell, settings) -> object:
+    """Scanner-gun input anywhere: keystroke bursts become codes, typing stays typing."""
+    from ui.kiosk.wedge_scanner_filter import WedgeScannerFilter
+    wedge = WedgeScannerFilter(max_gap_ms=settings.scanner.wedge_max_gap_ms,
+                               min_length=settings.scanner.wedge_min_length, parent=shell)
+    wedge.code_scanned.connect(shell.deliver_code)
+    app.installEventFilter(wedge)
+    return wedge
+
+
+def build_shell(ctx, services, *, mode: str | None = None) -> Shell:
+    settings = ctx.settings
+    kiosk = settings.kiosk
+    mode = mode or kiosk.mode
+    tr = Translator(Language(kiosk.language))
+    voice = Voice(enabled=kiosk.voice_enabled)
+    services.stoppers.insert(0, voice.stop)
+    options = ShellOptions(mode=mode, full_screen=kiosk.full_screen or mode == "kiosk",
+                           hide_cursor=kiosk.hide_cursor, elder=kiosk.elder_mode)
+    shell = Shell(services, settings, tr=tr, voice=voice, pin=technician_pin(ctx),
+                  options=options)
+    return shell
+
+
+def run_kiosk(ctx, *, mode: str | None = None) -> int:
+    """``payterm run``: the window on the configured devices, until the technician exits."""
+    from ui.services.build import build_services
+    app = application()
+    services = build_services(ctx)
+    shell = build_shell(ctx, services, mode=mode)
+    install_wedge_scanner(app, shell, ctx.settings)
+    shell.start()
+    try:
+        return app.exec()
+    finally:
+        services.stop()

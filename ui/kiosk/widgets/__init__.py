@@ -1,0 +1,1 @@
+"""Reusable widgets: keypad, amount entry, camera view, status banner."""

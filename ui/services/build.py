@@ -1,0 +1,185 @@
+"""The composition of the real services for ``payterm run`` and the demo.
+
+Devices that are missing or misconfigured do not stop the app: the capability says
+what is unavailable and why, and every other tender keeps working.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from terminal.errors import TerminalError
+from ui.context import AppContext
+from ui.services.bridge import ServiceBridge
+from ui.services.camera_service import CameraService
+from ui.services.container import KioskServices
+from ui.services.face_service import EnrolmentService, FaceService
+from ui.services.log_reader import LogReader
+from ui.services.payment_service import PaymentsService
+from ui.services.print_service import PrintService
+from ui.services.records_service import EndOfDayService, StatusService, TransactionsService
+from ui.services.runtime import Runtime
+from ui.services.selftest_service import SelfTestService
+from ui.services.settings_editor import SettingsEditor
+from ui.wiring.offline import connectivity
+from ui.wiring.payments import database_path
+
+log = logging.getLogger(__name__)
+
+
+def face_loader(ctx: AppContext):
+    """Engine and gallery, built on the loading thread (its store closed there too)."""
+    def load():
+        from drivers.face.engine import load_engine
+        from offline_queue.face_store import open_face_store
+        from ui.wiring.face import load_gallery, models_dir
+        from drivers.face.model_files import FaceUnavailable
+        if not ctx.settings.face.enabled:
+            raise FaceUnavailable("switched off (setting face.enabled = false)")
+        engine = load_engine(models_dir(ctx), ctx.settings.face)
+        store = face_store_factory(ctx)()
+        try:
+            gallery = load_gallery(store, engine.template_version)
+        finally:
+            store.close()
+        return engine, gallery
+    return load
+
+
+def face_store_factory(ctx: AppContext):
+    def make():
+        from offline_queue.face_store import open_face_store
+        return open_face_store(database_path(ctx), ctx.path(ctx.settings.face.key_file),
+                               busy_timeout_ms=ctx.settings.storage.busy_timeout_ms)
+    return make
+
+
+def configured_camera(ctx: AppContext):
+    """The camera from settings, or (None, why not)."""
+    try:
+        from drivers.camera.camera_frame_source import CameraFrameSource
+        return CameraFrameSource.from_settings(ctx.settings.camera), ""
+    except (TerminalError, ImportError) as exc:
+        return None, getattr(exc, "user_message", str(exc))
+
+
+def configured_printer(ctx: AppContext):
+    """A started PrintWorker on the configured serial printer, or (None, why not)."""
+    settings = ctx.settings.printer
+    if not settings.enabled:
+        return None, "打印机已关闭（printer.enabled）/ Printer switched off (printer.enabled)"
+    try:
+        from drivers.printer.encoder import EncodeOptions
+        from drivers.printer.profiles import get_profile
+        from drivers.printer.serial_printer import SerialPrinter
+        from offline_queue.print_worker import PrintWorker
+        printer = SerialPrinter(settings.port, get_profile(settings.profile), baud=settings.baud,
+                                status_timeout_ms=settings.status_timeout_ms,
+                                write_timeout_s=settings.write_timeout_s,
+                                chunk_bytes=settings.chunk_bytes,
+                                options=EncodeOptions(qr_link_template=settings.qr_link_template))
+        worker = PrintWorker(database_path(ctx), printer,
+                             retry_interval_s=settings.retry_interval_s)
+    except (TerminalError, ImportError) as exc:
+        return None, getattr(exc, "user_message", str(exc))
+    return worker, ""
+
+
+def build_services(ctx: AppContext, *, camera_source=None, code_reader=None,
+                   print_worker=None, camera_problem: str = "",
+                   printer_problem: str = "", face_loader_fn=None) -> KioskServices:
+    """Every service, started. Pass devices to override the configured ones (demo)."""
+    # Migrations run once, here, before any worker opens the database: several threads
+    # opening a fresh file at the same moment would each try to create the tables.
+    from offline_queue.journal import SqliteJournal
+    SqliteJournal.open(database_path(ctx),
+                       busy_timeout_ms=ctx.settings.storage.busy_timeout_ms).close()
+    real_bridge = ServiceBridge()
+    bridge = real_bridge.poster           # workers report through the poster only
+    runtime = Runtime(ctx, bridge, connectivity(ctx))
+    stoppers = []
+    if camera_source is None and not camera_problem:
+        camera_source, camera_problem = configured_camera(ctx)
+    if code_reader is None and camera_source is not None:
+        from drivers.scanner.frame_reader import FrameCodeReader, ReadMode
+        code_reader = FrameCodeReader.from_settings(ctx.settings.scanner, ReadMode.CAMERA)
+    camera = CameraService(bridge, camera_source, code_reader, unavailable=camera_problem)
+    stoppers.append(camera.shutdown)
+    if print_worker is None and not printer_problem:
+        print_worker, printer_problem = configured_printer(ctx)
+    if print_worker is not None:
+        print_worker.listener = _printer_listener(bridge)
+        print_worker.start()
+        stoppers.append(print_worker.stop)
+    resolver = _start_resolver(ctx, runtime, stoppers)
+    payments = PaymentsService(runtime, on_unknown=resolver.wake if resolver else None)
+    stoppers.append(payments.stop)
+    _start_sync(ctx, runtime, stoppers)
+    face = FaceService(bridge, ctx.settings, face_loader_fn or face_loader(ctx), camera=camera,
+                       store_factory=face_store_factory(ctx),
+                       recorded_by=ctx.settings.terminal.terminal_id)
+    face.begin_loading()
+    stoppers.append(face.stop)
+    services = KioskServices(
+        bridge=real_bridge, payments=payments, transactions=TransactionsService(runtime),
+        printing=PrintService(runtime, print_worker, printer_problem),
+        end_of_day=EndOfDayService(runtime), status=StatusService(runtime), camera=camera,
+        face_pay=face, enrolment=EnrolmentService(face), selftest=SelfTestService(bridge, ctx),
+        settings_editor=SettingsEditor(ctx.config_file or ctx.data_dir / "payterm.toml",
+                                       ctx.settings, ctx.env),
+        logs=LogReader(ctx.path(ctx.settings.logging.file)), stoppers=stoppers)
+    for service in (services.transactions, services.printing, services.end_of_day,
+                    services.status, services.selftest):
+        stoppers.append(service.stop)
+    return services
+
+
+def _printer_listener(bridge):
+    last = {"message": ""}
+
+    def listen(event) -> None:
+        if event.kind in ("waiting", "cut_short", "device_error"):
+            text = event.status.describe() if event.status is not None else event.message
+            if text != last["message"]:
+                last["message"] = text
+                bridge.task_failed.emit(
+                    "printing", f"打印机：{text}，小票将在就绪后补打 / Printer: {text}; the "
+                                "receipt prints when it is ready")
+        elif event.kind == "printed":
+            last["message"] = ""
+    return listen
+
+
+def _start_resolver(ctx: AppContext, runtime: Runtime, stoppers: list):
+    if ctx.settings.offline.forced_offline:
+        return None
+    from drivers.host.client import open_host_client
+    from ui.wiring.payments import resolver_worker
+    try:
+        host = open_host_client(ctx.settings.host, terminal_id=ctx.settings.terminal.terminal_id,
+                                data_dir=ctx.data_dir)
+    except TerminalError as exc:
+        runtime.host_problem = exc.user_message
+        return None
+    worker = resolver_worker(ctx, host)
+    worker.start()
+    stoppers.append(host.close)
+    stoppers.append(worker.stop)
+    return worker
+
+
+def _start_sync(ctx: AppContext, runtime: Runtime, stoppers: list) -> None:
+    if ctx.settings.offline.forced_offline or runtime.host_problem:
+        return
+    from drivers.host.client import open_host_client
+    from offline_queue.sync_worker import SyncWorker
+    from terminal.clock import SystemClock
+    from ui.wiring.offline import open_sealer
+    host = open_host_client(ctx.settings.host, terminal_id=ctx.settings.terminal.terminal_id,
+                            data_dir=ctx.data_dir)
+    worker = SyncWorker(database_path(ctx), open_sealer(ctx), host, ctx.settings.offline,
+                        SystemClock(), monitor=runtime.monitor, health=host,
+                        busy_timeout_ms=ctx.settings.storage.busy_timeout_ms)
+    worker.start()
+    stoppers.append(host.close)
+    stoppers.append(worker.stop)
