@@ -27,6 +27,9 @@ class DiagnosticsSettings:
     camera_min_fps: float = setting(10.0, min=0.1, max=120)
     camera_dark_below: float = setting(40.0, min=0, max=255, doc="mean grey level 0-255")
     camera_bright_above: float = setting(220.0, min=0, max=255)
+    face_frame_warn_ms: float = setting(300.0, min=1, max=60_000,
+                                        doc="warn when one frame's face pipeline (detection, "
+                                            "liveness, embedding) takes longer on this CPU")
     scanner_wait_s: float = setting(15.0, min=1, max=300,
                                     doc="how long the scanner check waits for a scan")
     queue_oldest_warn_s: float = setting(3600.0, min=1, max=30 * 86_400,

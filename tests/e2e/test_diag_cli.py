@@ -75,3 +75,66 @@ def test_slip_is_written_as_a_receipt(data_dir, devices, tmp_path):
 def test_unknown_check_name_is_bad_usage(data_dir, devices):
     out = _diag(data_dir, *devices, "--only", "camra")
     assert out.returncode == 2 and "known:" in out.stderr
+
+
+def test_scanner_check_waits_for_a_scan_and_prints_it_masked(data_dir, devices):
+    import tty
+    sim, printer = devices
+    master, slave = os.openpty()
+    tty.setraw(slave)
+    code = "134567890123456789"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAYTERM")}
+    env.update({"PAYTERM_DATA_DIR": str(data_dir), "PAYTERM__SCANNER__SERIAL_PORT":
+                os.ttyname(slave), "PAYTERM__DIAGNOSTICS__SCANNER_WAIT_S": "30"})
+    process = subprocess.Popen([sys.executable, "-m", "ui.cli.main", "diag", "--only",
+                                "scanner"], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    try:
+        prompt = process.stderr.readline()        # the check asks for a scan first
+        assert "Scan any code" in prompt
+        os.write(master, code.encode() + b"\r")
+        stdout, stderr = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(master)
+        os.close(slave)
+    assert process.returncode == 0, stdout + stderr
+    assert "1345**********6789" in stdout and "WeChat" in stdout
+    assert code not in stdout + stderr + prompt
+    log_text = "".join(p.read_text() for p in (data_dir / "logs").glob("*"))
+    assert code not in log_text
+
+
+def test_print_slip_on_the_emulator_process_says_where_it_was_written(data_dir, devices,
+                                                                      tmp_path):
+    sim, _ = devices
+    link = tmp_path / "printer"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAYTERM")}
+    env["PAYTERM_DATA_DIR"] = str(data_dir)
+    emulator = subprocess.Popen([sys.executable, "-m", "ui.cli.main", "printer-emu", "--link",
+                                 str(link), "--seconds", "60"], env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert "printer emulator on" in emulator.stdout.readline()
+        env.update({"PAYTERM__PRINTER__PORT": str(link), "TZ": "Asia/Shanghai"})
+        out = subprocess.run([sys.executable, "-m", "ui.cli.main", "diag", "--only",
+                              "disk,printer", "--print-slip"], env=env, capture_output=True,
+                             text=True, timeout=90)
+    finally:
+        emulator.terminate()
+        emulator.communicate(timeout=30)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "Diagnostic slip printed on" in out.stdout
+    written = data_dir / "printer-emu" / "receipt-0001.txt"
+    assert str(written) in out.stdout
+    assert "Printer" in written.read_text(encoding="utf-8")
+
+
+def test_print_slip_with_the_printer_out_of_paper_exits_4_after_the_report(data_dir,
+                                                                         devices):
+    sim, printer = devices
+    printer.set_faults(paper_out=True)
+    out = _diag(data_dir, sim, printer, "--only", "disk", "--print-slip")
+    assert out.returncode == 4
+    assert "Disk space" in out.stdout and "no slip printed" in out.stderr

@@ -9,7 +9,7 @@ from ui.diagnostics.spec import CheckSpec
 
 #: Module names under ``ui.diagnostics.checks``, in the order results are shown.
 CHECK_MODULES = ("settings", "clock", "disk", "models", "queue", "serial_ports", "printer",
-                 "camera", "host")
+                 "scanner", "camera", "host")
 
 
 def all_checks() -> list[CheckSpec]:

@@ -18,6 +18,7 @@ def diagnostic_slip(report: DiagReport, settings: Settings) -> Receipt:
     extra: list[tuple[str, str]] = [("诊断结果 Diagnostics", report.overall.label)]
     for result in report.results:
         extra.append((f"{result.status.label} {result.title}", _short(result.message)))
+    extra += _face_timing_lines(report)
     for key in ("version", "hostname", "os"):
         if report.facts.get(key):
             extra.append((key, str(report.facts[key])))
@@ -31,3 +32,17 @@ def diagnostic_slip(report: DiagReport, settings: Settings) -> Receipt:
 
 def _short(message: str) -> str:
     return message if len(message) <= _MESSAGE_CHARS else message[: _MESSAGE_CHARS - 1] + "…"
+
+
+_STAGE_LABELS = (("detection", "检测 det"), ("passive_liveness", "活体 live"),
+                 ("embedding", "特征 emb"))
+
+
+def _face_timing_lines(report: DiagReport) -> list[tuple[str, str]]:
+    """The camera check's face-pipeline times (ms per stage), when it measured them."""
+    for result in report.results:
+        stages = (result.details.get("face") or {}).get("stages_ms") or {}
+        if result.name == "camera" and "embedding" in stages:
+            return [(f"人脸 Face {label} ms", f"{stages[key]:.0f}")
+                    for key, label in _STAGE_LABELS]
+    return []

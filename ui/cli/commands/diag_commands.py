@@ -1,6 +1,8 @@
-"""``payterm diag [--json] [--only camera,printer,...]``: the field self-tests.
+"""``payterm diag [--json] [--only camera,printer,...] [--print-slip]``: the field
+self-tests.
 
-Exit 0 when nothing failed (warnings allowed), 1 when any check failed.
+Exit 0 when nothing failed (warnings allowed), 1 when any check failed, 4 when the
+diagnostic slip could not be printed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ui.diagnostics.facts import terminal_facts
 from ui.diagnostics.report_text import render_report
 from ui.diagnostics.runner import run_checks
 from ui.diagnostics.slip import diagnostic_slip
+from ui.diagnostics.slip_printing import print_slip
 
 
 def register(sub) -> None:
@@ -30,6 +33,8 @@ def register(sub) -> None:
                       help="a person is present: also run checks that need one (scanner)")
     diag.add_argument("--test-page", action="store_true",
                       help="the printer check also prints a test page")
+    diag.add_argument("--print-slip", action="store_true",
+                      help="print the results on the receipt printer (diagnostic slip)")
     diag.add_argument("--slip-json", metavar="FILE",
                       help="also write the diagnostic slip (a receipt) as JSON to FILE")
     diag.set_defaults(handler=run_diag)
@@ -50,4 +55,9 @@ def run_diag(args, ctx) -> int:
         print_json(report.to_dict())
     else:
         print(render_report(report))
+    if args.print_slip:
+        # After the report, so a printer that cannot print still leaves the results on
+        # screen; a DeviceError here exits 4 with the reason (ui.cli.main).
+        printed = print_slip(report, env)
+        print(printed.describe(), file=sys.stderr if args.json else sys.stdout, flush=True)
     return report.exit_code

@@ -9,7 +9,10 @@ from tests.conftest import FACES_DIR
 from ui.diagnostics.checks.camera import check_camera
 from ui.diagnostics.result import Status
 
-_FAST = {"diagnostics": {"camera_sample_s": 0.3, "camera_min_fps": 5}}
+#: Face-pay off here: these tests are about the camera; the face part (which loads the
+#: models) is tested in test_camera_face.py.
+_FAST = {"diagnostics": {"camera_sample_s": 0.3, "camera_min_fps": 5},
+         "face": {"enabled": False}}
 
 
 def _env(make_env, source, **extra):
