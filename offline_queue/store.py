@@ -99,6 +99,10 @@ def apply_migrations(db: sqlite_utils.Database, migrations: Iterable[Migration])
         if name in done:
             continue
         with transaction(db):
+            # Another thread or process may have applied it since we looked: the write
+            # lock is ours now, so this second look is the one that counts.
+            if db.execute("SELECT 1 FROM schema_migrations WHERE name = ?", [name]).fetchone():
+                continue
             migrate(db)
             db.execute("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
                        [name, time.time()])

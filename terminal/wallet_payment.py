@@ -1,8 +1,8 @@
 """Taking a wallet payment code: journal first, then one pay request, then resolution.
 
 Order of events (each durable before the next):
-  1. the attempt is journaled (CREATED) with its ``out_trade_no``;
-  2. it is marked PENDING, then the pay request goes out;
+  1. the attempt is journaled with its ``out_trade_no``, already PENDING (one commit);
+  2. the pay request goes out;
   3. the answer is journaled: approved, declined, or unknown (waiting for the password,
      system error, timeout) → resolved by query/poll/cancel (``terminal.resolution``).
 A crash anywhere leaves an attempt that the resolver finishes on the next start.
@@ -111,15 +111,12 @@ class WalletPayment:
         self._refuse_when_offline()
         code = classify_code(code_text)
         self._guard.check_and_remember(code, self._clock.monotonic())
-        now = self._clock.now()
         attempt = self._journal.open_attempt(
             terminal_id=terminal.terminal_id, tender=Tender.WALLET, wallet=code.wallet.value,
             code_masked=code.masked, amount_fen=amount_fen, subject=subject or terminal.subject,
-            now=now)
+            now=self._clock.now(), sending=True)
         log.info("pay %s %s via %s", attempt.out_trade_no, format_amount(amount_fen),
                  code.wallet.value, extra={"out_trade_no": attempt.out_trade_no})
-        attempt = self._journal.mark(attempt.out_trade_no, TxState.PENDING, now=self._clock.now(),
-                                     event="pay_sent", first_request_at=self._clock.now())
         if on_update:
             on_update(attempt)
         request = PayRequest(out_trade_no=attempt.out_trade_no, auth_code=code.digits,

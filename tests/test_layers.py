@@ -45,7 +45,7 @@ def test_terminal_is_pure(path):
 
 
 # Tests of the ui/ layer itself are the only importers of ui outside ui/.
-UI_TEST_FOLDERS = ("tests/ui", "tests/e2e", "tests/unit/ui", "tests/packaging")
+UI_TEST_FOLDERS = ("tests/ui", "tests/e2e", "tests/unit/ui", "tests/packaging", "tests/bench")
 
 
 @pytest.mark.parametrize("layer", ["terminal", "drivers", "offline_queue", "tests"])

@@ -17,8 +17,10 @@ from terminal.transaction import TxState
 class Journal(Protocol):
     def open_attempt(self, *, terminal_id: str, tender: Tender, wallet: str, code_masked: str,
                      amount_fen: int, subject: str, now: float, offline: bool = False,
-                     member_ref: str = "") -> Attempt:
-        """Allocate the next ``out_trade_no`` and write the attempt in state CREATED."""
+                     member_ref: str = "", sending: bool = False) -> Attempt:
+        """Allocate the next ``out_trade_no`` and write the attempt in state CREATED, or
+        with ``sending`` directly as PENDING (CREATED and "pay_sent" recorded in the same
+        commit) when the request goes out right after."""
 
     def mark(self, out_trade_no: str, state: TxState, *, now: float, event: str,
              detail: dict[str, Any] | None = None, **fields: Any) -> Attempt:

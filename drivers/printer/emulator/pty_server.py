@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import logging
 import os
+import fcntl
 import queue
 import select
+import struct
 import termios
 import threading
 import time
@@ -62,6 +64,7 @@ class PrinterEmulator:
         self.slave_name = ""
         self._buffered = 0.0            # bytes received but not yet "printed"
         self._xoff = False
+        self._in_flight_allowance = 0
         self._wire_clock = 0.0
         self._saved = 0
         self.received_bytes = self.garbled_bytes = self.overrun_bytes = 0
@@ -203,7 +206,9 @@ class PrinterEmulator:
             self.garbled_bytes += len(data)
             return
         if self.print_bytes_per_s is not None:
-            room = self.buffer_bytes - self._buffered
+            allowance = min(len(data), self._in_flight_allowance)
+            self._in_flight_allowance -= allowance
+            room = self.buffer_bytes - self._buffered + allowance
             if len(data) > room:            # the host ignored XOFF: the printer loses data
                 self.overrun_bytes += len(data) - max(0, int(room))
                 data = data[:max(0, int(room))]
@@ -259,9 +264,23 @@ class PrinterEmulator:
             os.write(self._master, XOFF)
             self._xoff = True
             self.xoff_sent += 1
+            # Bytes the host had already written before it could see this XOFF are on
+            # the wire, not the host's fault. On a real line that is a few bytes; here,
+            # when this thread was starved of CPU, the pty can hold many more. Allow
+            # exactly those, so the model stays fair under load and still catches a
+            # host that keeps sending after XOFF.
+            self._in_flight_allowance = self._queued_on_wire()
         elif self._xoff and self._buffered <= low:
             os.write(self._master, XON)
             self._xoff = False
+
+    def _queued_on_wire(self) -> int:
+        """Bytes written by the host and not yet read by us (FIONREAD on the master)."""
+        try:
+            raw = fcntl.ioctl(self._master, termios.FIONREAD, b"\0" * 4)
+            return struct.unpack("i", raw)[0]
+        except OSError:
+            return 0
 
     def _must_stop_reading(self) -> bool:
         # Without software flow control a full buffer is modelled as not reading: the
