@@ -1,5 +1,7 @@
 """Turning whatever a camera or a file gave us into one grayscale picture the decoders
-can read, plus the retry variants tried when the first passes find nothing.
+can read, plus the retry variants tried when the first passes find nothing: on
+crops of the regions where a code seems to be (``region_picture``), and, for still
+images only, on the whole frame.
 
 Every prepared picture remembers how its pixels map back to the original frame
 (``scale`` and ``offset``), so positions are always reported in frame coordinates.
@@ -8,7 +10,7 @@ Every prepared picture remembers how its pixels map back to the original frame
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator, Sequence
+from typing import Callable, Iterator
 
 import cv2
 import numpy as np
@@ -19,6 +21,7 @@ MAX_PIXELS = 80_000_000
 MIN_SIDE_PX = 16
 
 Polygon = tuple[tuple[int, int], ...]
+Box = tuple[int, int, int, int]
 
 
 class UnusableImage(ValueError):
@@ -82,45 +85,83 @@ def base_picture(gray: np.ndarray, max_side_px: int) -> Prepared:
     return Prepared(f"gray/{scale:.2f}", small, scale)
 
 
-def _roi(gray: np.ndarray, polygon: Polygon, margin: float) -> tuple[np.ndarray, tuple[int, int]]:
-    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
-    pad = int(margin * max(max(xs) - min(xs), max(ys) - min(ys), 8))
-    x0, y0 = max(min(xs) - pad, 0), max(min(ys) - pad, 0)
-    x1, y1 = min(max(xs) + pad, gray.shape[1]), min(max(ys) + pad, gray.shape[0])
-    return gray[y0:y1, x0:x1], (x0, y0)
+def region_picture(original: np.ndarray, base: Prepared, box: Box,
+                   margin_px: int = 16, max_side_px: int = 640) -> Prepared | None:
+    """The part of the full-resolution frame under ``box`` (in ``base`` coordinates),
+    with a margin (``margin_px`` or 15 % of the box, whichever is more) for the quiet
+    zone; None if it is too small to hold a code.
 
-
-def retry_pictures(original: np.ndarray, base: Prepared,
-                   candidates: Sequence[Polygon]) -> Iterator[Prepared]:
-    """Variants to try after both decoders missed on ``base``, most likely first.
-
-    ``candidates`` are outlines (in base coordinates) of symbols a decoder located but
-    could not decode: the best place to look harder. Generated lazily, so the caller's
-    time budget also bounds the preprocessing cost.
+    Cropped from the original, not the downscaled base: small modules survive. A crop
+    longer than ``max_side_px`` is scaled down to it, so an alarm on a big textured
+    area cannot make the later 2x variants cost more than a whole frame.
     """
-    gray = base.gray
-    for polygon in candidates[:2]:
-        # Back in full resolution if the base was downscaled: small modules survive.
-        frame_polygon = base.to_frame(polygon)
-        crop, offset = _roi(original, frame_polygon, 0.25)
-        if crop.size and min(crop.shape) >= MIN_SIDE_PX:
-            factor = 2.0 if max(crop.shape) < 600 else 1.0
-            crop = cv2.resize(crop, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
-            yield Prepared("roi", crop, factor, offset)
-    clahe = cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8))
-    yield Prepared(base.name + "+clahe", clahe.apply(gray), base.scale, base.offset)
-    # Half size with an area filter averages away screen moiré and sensor noise.
-    half = cv2.resize(gray, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
-    yield Prepared(base.name + "+half", half, base.scale * 0.5, base.offset)
+    x0, y0, x1, y1 = (int(round(v / base.scale)) for v in box)
+    # Quiet zone, and finder patterns the box only half covers: grows with the code.
+    pad = max(int(round(margin_px / base.scale)), int(0.15 * max(x1 - x0, y1 - y0)))
+    x0, y0 = max(x0 - pad, 0), max(y0 - pad, 0)
+    x1, y1 = min(x1 + pad, original.shape[1]), min(y1 + pad, original.shape[0])
+    crop = original[y0:y1, x0:x1]
+    if crop.size == 0 or min(crop.shape[:2]) < MIN_SIDE_PX:
+        return None
+    longest = max(crop.shape[:2])
+    if longest <= max_side_px:
+        return Prepared("region", crop, 1.0, (x0, y0))
+    scale = max_side_px / longest
+    small = cv2.resize(crop, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    return Prepared("region", small, scale, (x0, y0))
+
+
+def polygon_box(polygon: Polygon) -> Box:
+    """The bounding box of an outline."""
+    xs, ys = [p[0] for p in polygon], [p[1] for p in polygon]
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def _same_place(picture: Prepared, name: str, gray: np.ndarray, factor: float = 1.0) -> Prepared:
+    return Prepared(f"{picture.name}+{name}", gray, picture.scale * factor, picture.offset)
+
+
+def _sharpen(gray: np.ndarray, sigma: float) -> np.ndarray:
+    # Unsharp mask: restores module edges softened by focus, motion or JPEG.
+    return cv2.addWeighted(gray, 1.8, cv2.GaussianBlur(gray, (0, 0), sigma), -0.8, 0)
+
+
+def _x2(gray: np.ndarray) -> np.ndarray:
+    return cv2.resize(gray, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
+
+
+def _otsu(gray: np.ndarray) -> np.ndarray:
     smooth = cv2.GaussianBlur(gray, (0, 0), 1.2)
-    yield Prepared(base.name + "+smooth", smooth, base.scale, base.offset)
-    sharp = cv2.addWeighted(gray, 1.8, cv2.GaussianBlur(gray, (0, 0), 2.0), -0.8, 0)
-    yield Prepared(base.name + "+sharpen", sharp, base.scale, base.offset)
-    _, otsu = cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-    yield Prepared(base.name + "+otsu", otsu, base.scale, base.offset)
-    if max(gray.shape) <= 800:
-        # Far-away codes: modules under 2 px need more pixels, not fewer.
-        big = cv2.resize(gray, None, fx=2.0, fy=2.0, interpolation=cv2.INTER_CUBIC)
-        yield Prepared(base.name + "+x2", big, base.scale * 2.0, base.offset)
+    return cv2.threshold(smooth, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+
+
+def _clahe(gray: np.ndarray) -> np.ndarray:
+    return cv2.createCLAHE(clipLimit=3.0, tileGridSize=(8, 8)).apply(gray)
+
+
+#: Variants of a picture by name. Each returns a Prepared in the same frame mapping.
+VARIANTS: dict[str, Callable[[Prepared], Prepared]] = {
+    "as-is": lambda p: p,
+    # Far-away codes and soft edges: modules under 2 px need more pixels, not fewer.
+    "x2+sharpen": lambda p: _same_place(p, "x2+sharpen", _sharpen(_x2(p.gray), 4.0), 2.0),
+    "x2": lambda p: _same_place(p, "x2", _x2(p.gray), 2.0),
+    "sharpen": lambda p: _same_place(p, "sharpen", _sharpen(p.gray, 2.0)),
+    "clahe": lambda p: _same_place(p, "clahe", _clahe(p.gray)),
+    # Half size with an area filter averages away screen moiré and sensor noise.
+    "half": lambda p: _same_place(p, "half", cv2.resize(p.gray, None, fx=0.5, fy=0.5,
+                                                        interpolation=cv2.INTER_AREA), 0.5),
+    "smooth": lambda p: _same_place(p, "smooth", cv2.GaussianBlur(p.gray, (0, 0), 1.2)),
+    "otsu": lambda p: _same_place(p, "otsu", _otsu(p.gray)),
+}
+
+
+def whole_frame_pictures(original: np.ndarray, base: Prepared) -> Iterator[Prepared]:
+    """Whole-frame variants, tried on a still image after the code regions (a picture
+    someone asks us to read is expected to hold a code even where no patch looked like
+    one). Generated lazily, so the caller's budget also bounds the preprocessing."""
+    for name in ("clahe", "half", "smooth", "sharpen", "otsu"):
+        yield VARIANTS[name](base)
+    if max(base.gray.shape) <= 800:
+        yield VARIANTS["x2"](base)
     if base.scale < 1.0:
         yield Prepared("full", original, 1.0, (0, 0))

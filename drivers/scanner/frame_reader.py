@@ -1,21 +1,29 @@
 """payterm's reader for camera frames and image files: the one code path both use.
 
-Strategy (why: ZBar is fast on clean codes, zxing-cpp reads more damaged ones, and
-most frames either hold an easy code or none at all):
+Strategy (why: ZBar is fast on clean codes, zxing-cpp reads more damaged ones, most
+frames either hold an easy code or none at all, and retry variants are only worth
+their cost where a code actually is):
 
 1. grayscale, downscaled to ``decode_max_side_px`` if bigger;
 2. pyzbar on it; if it found nothing, zxing-cpp on the same picture. Both always run
    on a miss, so payterm reads at least every frame either decoder reads alone;
-3. only if both missed: retry variants (regions where a symbol was located but not
-   decoded, CLAHE, half size, smoothing, sharpening, Otsu, 2x) with both decoders,
-   until the ``decode_budget_ms`` is spent.
+3. only if both missed: look for evidence of a code (symbols zxing-cpp located but
+   could not decode, and patches dense in edges: ``code_evidence``). No evidence: a
+   camera frame is done (an empty counter costs just the two base decoders);
+4. retry variants (``retry_plan.REGION_STEPS``) on crops of those regions taken from
+   the full-resolution frame. ``ReadMode.STILL`` (``payterm scan IMAGE``) runs the whole
+   list and then whole-frame variants until ``decode_budget_ms`` is spent;
+   ``ReadMode.CAMERA`` runs a slice per frame, until ``camera_decode_budget_ms``, and
+   continues on the next frame where it stopped (round robin, ``RetryCursor``).
 
+Both modes are the same reader and the same steps; only the schedule differs.
 Results are classified (payment code or not, and why), and when a frame holds several
 codes one is chosen deterministically (see ``terminal.code_read.choose_read``).
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import time
 from typing import Callable, Iterable
@@ -23,32 +31,52 @@ from typing import Callable, Iterable
 from terminal.code_read import (ClassifiedRead, CodeRead, FrameDecode, choose_read,
                                 classify_read, code_key)
 from terminal.payment_code import DEFAULT_CODE_RULES, CodeRule
-from drivers.scanner.frame_preparation import (Prepared, UnusableImage, base_picture,
-                                               retry_pictures, to_gray)
+from drivers.scanner.code_evidence import find_code_regions
+from drivers.scanner.frame_preparation import (VARIANTS, Box, Prepared, UnusableImage,
+                                               base_picture, polygon_box, region_picture,
+                                               to_gray, whole_frame_pictures)
 from drivers.scanner.pyzbar_decoder import PyzbarDecoder
+from drivers.scanner.retry_plan import REGION_STEPS, RetryCursor, RetryStep
 from drivers.scanner.zxing_decoder import ZxingDecoder
 
 log = logging.getLogger(__name__)
 
 
-class FrameCodeReader:
-    """Implements ``terminal.ports.scanner.CodeReader``. Stateless between frames and
-    safe to call from one worker thread at a time."""
+class ReadMode(str, enum.Enum):
+    """How much work one picture gets after the base decoders missed."""
 
-    def __init__(self, *, budget_ms: float = 120.0, max_side_px: int = 1280,
+    STILL = "still"    # a single image: every variant, within decode_budget_ms
+    CAMERA = "camera"  # a stream: a slice per frame, the next frame continues
+
+
+#: Code regions retried per picture (the zxing-located ones first, then the densest).
+MAX_REGIONS = {ReadMode.STILL: 3, ReadMode.CAMERA: 2}
+
+
+class FrameCodeReader:
+    """Implements ``terminal.ports.scanner.CodeReader``. A still reader is stateless; a
+    camera reader remembers where its retry round robin stopped, so give each camera
+    stream its own reader and call it from one worker thread at a time."""
+
+    def __init__(self, *, mode: ReadMode = ReadMode.STILL, budget_ms: float = 120.0,
+                 camera_budget_ms: float = 25.0, max_side_px: int = 1280,
                  rules: Iterable[CodeRule] = DEFAULT_CODE_RULES,
                  clock: Callable[[], float] = time.perf_counter) -> None:
-        self._budget_s = budget_ms / 1000.0
+        self.mode = ReadMode(mode)
+        self._budget_s = (budget_ms if self.mode is ReadMode.STILL else camera_budget_ms) / 1000.0
         self._max_side_px = max_side_px
         self._rules = tuple(rules)
         self._clock = clock
-        self._pyzbar = PyzbarDecoder()
+        self._cursor = RetryCursor(len(REGION_STEPS))
         self._zxing = ZxingDecoder()
+        self._decoders = {"pyzbar": PyzbarDecoder().decode, "zxing-cpp": self._zxing.decode}
 
     @classmethod
-    def from_settings(cls, scanner_settings) -> "FrameCodeReader":
-        """Built from ``Settings.scanner`` (budget and downscale limit)."""
-        return cls(budget_ms=scanner_settings.decode_budget_ms,
+    def from_settings(cls, scanner_settings, mode: ReadMode = ReadMode.STILL) -> "FrameCodeReader":
+        """Built from ``Settings.scanner`` (budgets and downscale limit). Use
+        ``ReadMode.CAMERA`` for a camera stream, one reader per stream."""
+        return cls(mode=mode, budget_ms=scanner_settings.decode_budget_ms,
+                   camera_budget_ms=scanner_settings.camera_decode_budget_ms,
                    max_side_px=scanner_settings.decode_max_side_px)
 
     def read_frame(self, image: object) -> FrameDecode:
@@ -66,41 +94,95 @@ class FrameCodeReader:
                            strategy=strategy, elapsed_ms=self._ms_since(started))
 
     def _decode(self, gray, base: Prepared, started: float) -> tuple[list[CodeRead], str]:
-        found = self._run(self._pyzbar.decode, base)
+        found, located = self._run("pyzbar", base), []
+        if not found:
+            found, located = self._run_zxing(base)
         if found:
-            return found, f"pyzbar:{base.name}"
-        found, candidates = self._run_zxing(base)
-        if found:
-            return found, f"zxing-cpp:{base.name}"
+            self._cursor.reset()
+            return found, f"{found[0].decoder}:{base.name}"
+        regions = self._regions(gray, base, located)
+        if self.mode is ReadMode.CAMERA:
+            return self._camera_retries(regions, started)
+        return self._still_retries(gray, base, regions, started)
+
+    def _regions(self, gray, base: Prepared, located: list) -> list[Prepared]:
+        """Crops of where a code seems to be: symbols zxing-cpp located but could not
+        decode (the surest evidence), then edge-dense patches, biggest first."""
+        limit = MAX_REGIONS[self.mode]
+        boxes: list[tuple[str, Box]] = [("located", polygon_box(p)) for p in located[:limit]]
+        boxes += [(f"region{i + 1}", r.box)
+                  for i, r in enumerate(find_code_regions(base.gray, limit))]
+        pictures = []
+        for name, box in boxes[:limit]:
+            picture = region_picture(gray, base, box)
+            if picture is not None:
+                pictures.append(Prepared(name, picture.gray, picture.scale, picture.offset))
+        return pictures
+
+    def _still_retries(self, gray, base: Prepared, regions: list[Prepared],
+                       started: float) -> tuple[list[CodeRead], str]:
+        deadline = started + self._budget_s
         tried = 0
-        for picture in retry_pictures(gray, base, candidates):
-            for decoder in (self._pyzbar.decode, self._zxing.decode):
-                if self._clock() - started > self._budget_s:
+        for step in REGION_STEPS:
+            for region in regions:
+                if self._clock() > deadline:
+                    return [], f"miss (budget spent after {tried} retries)"
+                tried += 1
+                found = self._run(step.decoder, VARIANTS[step.variant](region))
+                if found:
+                    return found, _strategy(found, step, region)
+        for picture in whole_frame_pictures(gray, base):
+            for decoder in ("pyzbar", "zxing-cpp"):
+                if self._clock() > deadline:
                     return [], f"miss (budget spent after {tried} retries)"
                 tried += 1
                 found = self._run(decoder, picture)
                 if found:
                     return found, f"{found[0].decoder}:{picture.name}"
-        return [], f"miss ({tried} retries)"
+        return [], f"miss ({tried} retries, {len(regions)} code regions)"
 
-    def _run(self, decode, picture: Prepared) -> list[CodeRead]:
+    def _camera_retries(self, regions: list[Prepared],
+                        started: float) -> tuple[list[CodeRead], str]:
+        if not regions:
+            self._cursor.reset()
+            return [], "no code in view"
+        deadline = started + self._budget_s
+        first, count, done = self._cursor.position, len(REGION_STEPS), 0
+        # At least one step per frame, so a slow machine still makes progress.
+        while done < count and (done == 0 or self._clock() <= deadline):
+            step = REGION_STEPS[(first + done) % count]
+            done += 1
+            for region in regions:
+                found = self._run(step.decoder, VARIANTS[step.variant](region))
+                if found:
+                    self._cursor.reset()
+                    return found, _strategy(found, step, region)
+        self._cursor.advance(done)
+        return [], (f"miss (camera: retry steps {first + 1}-{(first + done - 1) % count + 1}"
+                    f" of {count} on {len(regions)} code regions; next frame continues)")
+
+    def _run(self, decoder: str, picture: Prepared) -> list[CodeRead]:
         try:
-            reads = decode(picture.gray)
+            reads = self._decoders[decoder](picture.gray)
         except Exception:  # a decoder bug must cost one frame, never the worker
-            log.exception("decoder failed on %s", picture.name)
+            log.exception("%s failed on %s", decoder, picture.name)
             return []
         return _unique(_in_frame(reads, picture))
 
     def _run_zxing(self, picture: Prepared) -> tuple[list[CodeRead], list]:
         try:
-            reads, candidates = self._zxing.decode_with_candidates(picture.gray)
+            reads, located = self._zxing.decode_with_candidates(picture.gray)
         except Exception:
             log.exception("zxing-cpp failed on %s", picture.name)
             return [], []
-        return _unique(_in_frame(reads, picture)), candidates
+        return _unique(_in_frame(reads, picture)), located
 
     def _ms_since(self, started: float) -> float:
         return (self._clock() - started) * 1000.0
+
+
+def _strategy(found: list[CodeRead], step: RetryStep, region: Prepared) -> str:
+    return f"{found[0].decoder}:{region.name}+{step.variant}"
 
 
 def _in_frame(reads: list[CodeRead], picture: Prepared) -> list[CodeRead]:

@@ -25,6 +25,8 @@ class ScannerSettings:
                                         "the app is not focused; empty for none")
     decode_budget_ms: float = setting(120.0, min=10, max=2000,
                                       doc="time per frame for the retry variants after a miss")
+    camera_decode_budget_ms: float = setting(25.0, min=5, max=1000, doc="camera: no retry "
+                                             "variant starts after this; next frame continues")
     decode_max_side_px: int = setting(1280, min=320, max=8192,
                                       doc="bigger frames are downscaled to this first")
     repeat_window_s: float = setting(1.5, min=0.1, max=30,

@@ -16,7 +16,7 @@ from drivers.camera.capture_devices import open_device
 from drivers.camera.screen_photo import PhoneScene, render_empty_scene, render_phone_photo
 from drivers.camera.simulated_camera import SimulatedPhoneCamera
 from drivers.scanner.camera_scan_worker import CameraScanWorker
-from drivers.scanner.frame_reader import FrameCodeReader
+from drivers.scanner.frame_reader import FrameCodeReader, ReadMode
 from terminal.code_read import Symbology
 from terminal.errors import DeviceError
 from terminal.ports.camera import CameraState, FrameSource
@@ -166,7 +166,8 @@ def test_video_without_loop_ends_with_a_clear_error(tmp_path):
 def test_decode_worker_on_a_video_reports_each_code_once(tmp_path):
     source = source_for("video", tmp_path, loop=False)
     scans, errors = [], []
-    worker = CameraScanWorker(source, FrameCodeReader(budget_ms=200), repeat_window_s=2.0,
+    worker = CameraScanWorker(source, FrameCodeReader(mode=ReadMode.CAMERA),
+                              repeat_window_s=2.0,
                               on_scan=lambda d: scans.append(d.chosen.read.raw.decode()),
                               on_error=errors.append)
     source.start()

@@ -13,7 +13,7 @@ from pathlib import Path
 from drivers.camera.camera_frame_source import CameraFrameSource
 from drivers.camera.image_files import UnreadableImage, expand_image_paths, load_image
 from drivers.scanner.camera_scan_worker import CameraScanWorker
-from drivers.scanner.frame_reader import FrameCodeReader, describe
+from drivers.scanner.frame_reader import FrameCodeReader, ReadMode, describe
 from terminal.code_read import FrameDecode
 from terminal.errors import DeviceError, UserFacingError
 from ui.cli.output import print_error, print_json
@@ -112,7 +112,7 @@ def scan_camera(args, ctx) -> int:
         raise UserFacingError(f"--seconds must be between 0 and {MAX_CAMERA_SECONDS:.0f}",
                               user_message="--seconds 超出范围 / --seconds out of range")
     source = CameraFrameSource.from_settings(ctx.settings.camera, args.source)
-    reader = FrameCodeReader.from_settings(ctx.settings.scanner)
+    reader = FrameCodeReader.from_settings(ctx.settings.scanner, ReadMode.CAMERA)
     lock = threading.Lock()
     scans: list[dict] = []
     errors: list[str] = []
