@@ -163,6 +163,28 @@ class FaceStore:
                                 [member_id]).fetchall()
         return [dict(zip(("deleted_at", "templates_erased", "reason"), r)) for r in rows]
 
+    # -- velocity ledger (implements terminal.risk.VelocityLedger) --------------------
+
+    def record_face_payment(self, member_id: str, amount_fen: int, at_s: float,
+                            keep_s: float) -> None:
+        """Persist an approved face payment; rows older than ``keep_s`` before it go."""
+        try:
+            with transaction(self._db):
+                self._db.execute("INSERT INTO face_payments (member_id, at, amount_fen) "
+                                 "VALUES (?, ?, ?)", [member_id, at_s, amount_fen])
+                self._db.execute("DELETE FROM face_payments WHERE at <= ?", [at_s - keep_s])
+        except sqlite3.DatabaseError as exc:
+            raise translate_sqlite_error(exc) from exc
+
+    def face_payments_since(self, member_id: str, since_s: float) -> list[tuple[float, int]]:
+        """(time, amount_fen) of the member's face payments after ``since_s``."""
+        try:
+            return [tuple(r) for r in self._db.execute(
+                "SELECT at, amount_fen FROM face_payments WHERE member_id = ? AND at > ? "
+                "ORDER BY at", [member_id, since_s]).fetchall()]
+        except sqlite3.DatabaseError as exc:
+            raise translate_sqlite_error(exc) from exc
+
     def close(self) -> None:
         self._db.conn.close()
 

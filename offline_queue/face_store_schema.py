@@ -40,4 +40,16 @@ def create_face_tables(db: sqlite_utils.Database) -> None:
         reason TEXT NOT NULL)""")
 
 
-MIGRATIONS = [("face_store_0001_create", create_face_tables)]
+def create_velocity_table(db: sqlite_utils.Database) -> None:
+    """Approved face payments per member for the velocity limits (``terminal.risk``):
+    member, time and amount only, pruned to the velocity window on every write."""
+    db.execute("""CREATE TABLE face_payments (
+        id INTEGER PRIMARY KEY,
+        member_id TEXT NOT NULL,
+        at REAL NOT NULL,
+        amount_fen INTEGER NOT NULL CHECK (amount_fen >= 0))""")
+    db.execute("CREATE INDEX face_payments_member ON face_payments(member_id, at)")
+
+
+MIGRATIONS = [("face_store_0001_create", create_face_tables),
+              ("face_store_0002_velocity", create_velocity_table)]

@@ -77,6 +77,16 @@ class InsightFaceEngine:
         observation = self._measure(frame_bgr, bboxes[index], kpss[index], landmarks)
         return FrameAnalysis(faces_found=len(boxes), dominant=observation, boxes=boxes)
 
+    def detect(self, frame_bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Raw SCRFD output: boxes (N x 5: x1, y1, x2, y2, score) and 5-point keypoints
+        (N x 5 x 2). For diagnostics, which time each stage on its own."""
+        check_frame(frame_bgr)
+        return self._detector.detect(frame_bgr, max_num=0)
+
+    def passive_scores(self, frame_bgr: np.ndarray, bbox_row) -> dict[str, float]:
+        """The passive liveness scores of one detected face (see PassiveLiveness)."""
+        return self._liveness.scores(frame_bgr, bbox_row)
+
     def embed_aligned(self, face_112_bgr: np.ndarray) -> np.ndarray:
         """Unit embedding of an ArcFace-aligned 112x112 BGR crop."""
         feat = self._recognizer.get_feat(face_112_bgr).reshape(-1).astype(np.float32)

@@ -147,3 +147,29 @@ def test_samples_of_different_people_are_refused(engine, enrolled):
         enrol_member(engine=engine, gallery=gallery, store=store, settings=S,
                      member_id="mixed", phone="13900002222", samples=mixed,
                      consent_given=True, recorded_by="test")
+
+
+def test_two_stage_search_gives_the_brute_force_answer_on_real_photos(engine, enrolled):
+    """The five real members hidden among 20,000 random templates: the shortlist +
+    exact search answers every real probe exactly like the brute-force gallery."""
+    store, _, _ = enrolled
+    rng = np.random.default_rng(5)
+    exact = TemplateGallery(engine.template_version, exact_below_rows=10**9)
+    staged = TemplateGallery(engine.template_version, exact_below_rows=0, shortlist_size=512)
+    noise = rng.standard_normal((20_000, 512)).astype(np.float32)
+    by_member: dict = {}
+    for item in store.load_templates(engine.template_version):
+        by_member.setdefault(item.member_id, []).append(template_from_bytes(item.vector))
+    for gallery in (exact, staged):
+        for member_id, vectors in by_member.items():
+            gallery.add_member(member_id, vectors, engine.template_version)
+        for i in range(0, len(noise), 4):
+            gallery.add_member(f"x{i}", noise[i:i + 4], engine.template_version)
+    for person in PEOPLE:
+        probe = engine.analyze(photo(f"{person}_2")).dominant.embedding
+        want, got = exact.identify(probe), staged.identify(probe)
+        assert got.member_id == want.member_id == person
+        assert got.score == pytest.approx(want.score, abs=1e-6)
+        assert got.second_score <= want.second_score + 1e-6
+        assert got.score - got.second_score >= S.match_margin
+    assert staged.stats()["two_stage"] == len(PEOPLE)

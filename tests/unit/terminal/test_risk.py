@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from terminal.errors import QueueError
 from terminal.face_policy import Decision, IdentificationResult, Liveness, MatchOutcome
 from terminal.risk import (NON_FACE_TENDERS, RiskAction, RiskRules, StepUpMethod,
                            phone_last4_matches)
@@ -68,3 +69,30 @@ def test_phone_last4_check():
     assert not phone_last4_matches("1235", "1234")
     assert not phone_last4_matches("12a4", "12a4")
     assert not phone_last4_matches("", "1234")
+
+
+class BrokenLedger:
+    def __init__(self, read_ok: bool) -> None:
+        self.read_ok = read_ok
+
+    def record_face_payment(self, member_id, amount_fen, at_s, keep_s):
+        raise QueueError("disk full")
+
+    def face_payments_since(self, member_id, since_s):
+        if not self.read_ok:
+            raise QueueError("store unreadable")
+        return []
+
+
+def test_unreadable_ledger_refuses_face_pay_with_other_tenders():
+    decision = RiskRules(S, ledger=BrokenLedger(read_ok=False)).assess(identified(), 100,
+                                                                       now_s=0)
+    assert decision.action is RiskAction.REFUSE and decision.reasons == ("velocity_unavailable",)
+    assert decision.other_tenders == NON_FACE_TENDERS
+
+
+def test_unwritable_ledger_keeps_the_payment_in_memory():
+    rules = RiskRules(S, ledger=BrokenLedger(read_ok=True))
+    for t in (0, 10, 20):
+        rules.record_payment("m1", 100, t)
+    assert rules.assess(identified(), 100, now_s=30).reasons == ("velocity",)
