@@ -61,20 +61,13 @@ class SqliteJournal:
                      member_ref: str = "", sending: bool = False) -> Attempt:
         try:
             with transaction(self._db):
-                seq = self._next_sequence()
-                trade_no = make_trade_no(terminal_id, datetime.fromtimestamp(now).date(), seq)
                 # ``sending``: the request goes out right after this commit, so the attempt
                 # is stored already PENDING (one fsync instead of two before the request).
                 state = TxState.PENDING if sending else TxState.CREATED
-                self._db.execute(
-                    "INSERT INTO attempts (out_trade_no, seq, tender, wallet, code_masked, "
-                    "amount_fen, subject, state, created_at, updated_at, first_request_at, "
-                    "offline, member_ref) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    [trade_no, seq, tender.value, wallet, code_masked, amount_fen, subject,
-                     state.value, now, now, now if sending else None, int(offline),
-                     member_ref])
-                self._add_event(trade_no, now, "created", TxState.CREATED,
-                                {"amount_fen": amount_fen, "tender": tender.value})
+                trade_no, _seq = self._insert_attempt(
+                    terminal_id, tender, wallet, code_masked, amount_fen, subject, state, now,
+                    first_request_at=now if sending else None, offline=offline,
+                    member_ref=member_ref)
                 if sending:
                     self._add_event(trade_no, now, "pay_sent", TxState.PENDING, {})
         except sqlite3.DatabaseError as exc:
@@ -91,27 +84,32 @@ class SqliteJournal:
 
     def _update(self, out_trade_no: str, state: TxState | None, now: float, event: str,
                 detail: dict | None, fields: dict) -> Attempt:
-        bad = set(fields) - _UPDATABLE
-        if bad:
-            raise ValueError(f"cannot update {sorted(bad)}")
         try:
             with transaction(self._db):
-                row = self._row(out_trade_no)
-                if row is None:
-                    raise QueueError(f"no attempt {out_trade_no} in the journal")
-                current = TxState(row["state"])
-                target = current if state is None or state is current else \
-                    check_transition(current, state)
-                values = {k: (int(v) if k in _BOOL_FIELDS else v) for k, v in fields.items()}
-                values["state"] = target.value
-                values["updated_at"] = now
-                assignments = ", ".join(f"{k} = ?" for k in values)
-                self._db.execute(f"UPDATE attempts SET {assignments} WHERE out_trade_no = ?",
-                                 [*values.values(), out_trade_no])
-                self._add_event(out_trade_no, now, event, target, detail or {})
+                self._apply_change(out_trade_no, state, now, event, detail or {}, fields)
         except sqlite3.DatabaseError as exc:
             raise translate_sqlite_error(exc, self._db_path()) from exc
         return self.get(out_trade_no)
+
+    def _apply_change(self, out_trade_no: str, state: TxState | None, now: float, event: str,
+                      detail: dict, fields: dict) -> None:
+        """Inside a transaction: check the move, update the row, record the event."""
+        bad = set(fields) - _UPDATABLE
+        if bad:
+            raise ValueError(f"cannot update {sorted(bad)}")
+        row = self._row(out_trade_no)
+        if row is None:
+            raise QueueError(f"no attempt {out_trade_no} in the journal")
+        current = TxState(row["state"])
+        target = current if state is None or state is current else \
+            check_transition(current, state)
+        values = {k: (int(v) if k in _BOOL_FIELDS else v) for k, v in fields.items()}
+        values["state"] = target.value
+        values["updated_at"] = now
+        assignments = ", ".join(f"{k} = ?" for k in values)
+        self._db.execute(f"UPDATE attempts SET {assignments} WHERE out_trade_no = ?",
+                         [*values.values(), out_trade_no])
+        self._add_event(out_trade_no, now, event, target, detail)
 
     def record_refund(self, out_request_no: str, out_trade_no: str, amount_fen: int,
                       state: str, now: float, sub_code: str = "") -> None:
@@ -138,18 +136,11 @@ class SqliteJournal:
         outbox row) in the SAME transaction: both are on disk, or neither is."""
         try:
             with transaction(self._db):
-                seq = self._next_sequence()
-                trade_no = make_trade_no(terminal_id, datetime.fromtimestamp(now).date(), seq)
                 check_transition(check_transition(TxState.CREATED, TxState.PENDING),
                                  TxState.APPROVED)
-                self._db.execute(
-                    "INSERT INTO attempts (out_trade_no, seq, tender, wallet, code_masked, "
-                    "amount_fen, subject, state, created_at, updated_at, offline, member_ref) "
-                    "VALUES (?,?,?,'','',?,?,?,?,?,1,?)",
-                    [trade_no, seq, tender.value, amount_fen, subject, TxState.APPROVED.value,
-                     now, now, member_ref])
-                self._add_event(trade_no, now, "created", TxState.CREATED,
-                                {"amount_fen": amount_fen, "tender": tender.value})
+                trade_no, seq = self._insert_attempt(
+                    terminal_id, tender, "", "", amount_fen, subject, TxState.APPROVED, now,
+                    offline=True, member_ref=member_ref)
                 self._add_event(trade_no, now, "taken_offline", TxState.APPROVED, {})
                 also(self._db, trade_no, seq)
         except sqlite3.DatabaseError as exc:
@@ -164,22 +155,7 @@ class SqliteJournal:
         try:
             with transaction(self._db):
                 for out_trade_no, state, event, detail, fields in changes:
-                    bad = set(fields) - _UPDATABLE
-                    if bad:
-                        raise ValueError(f"cannot update {sorted(bad)}")
-                    row = self._row(out_trade_no)
-                    if row is None:
-                        raise QueueError(f"no attempt {out_trade_no} in the journal")
-                    current = TxState(row["state"])
-                    target = current if state is None or state is current else \
-                        check_transition(current, state)
-                    values = {k: (int(v) if k in _BOOL_FIELDS else v) for k, v in fields.items()}
-                    values["state"] = target.value
-                    values["updated_at"] = now
-                    assignments = ", ".join(f"{k} = ?" for k in values)
-                    self._db.execute(f"UPDATE attempts SET {assignments} WHERE out_trade_no = ?",
-                                     [*values.values(), out_trade_no])
-                    self._add_event(out_trade_no, now, event, target, detail)
+                    self._apply_change(out_trade_no, state, now, event, detail, fields)
                 if also is not None:
                     also(self._db)
         except sqlite3.DatabaseError as exc:
@@ -230,6 +206,24 @@ class SqliteJournal:
     def _row(self, out_trade_no: str):
         return self._db.execute("SELECT * FROM attempts WHERE out_trade_no = ?",
                                 [out_trade_no]).fetchone()
+
+    def _insert_attempt(self, terminal_id: str, tender: Tender, wallet: str, code_masked: str,
+                        amount_fen: int, subject: str, state: TxState, now: float, *,
+                        first_request_at: float | None = None, offline: bool = False,
+                        member_ref: str = "") -> tuple[str, int]:
+        """Inside a transaction: allocate the number, insert the row and its "created"
+        event. Returns (out_trade_no, seq)."""
+        seq = self._next_sequence()
+        trade_no = make_trade_no(terminal_id, datetime.fromtimestamp(now).date(), seq)
+        self._db.execute(
+            "INSERT INTO attempts (out_trade_no, seq, tender, wallet, code_masked, amount_fen, "
+            "subject, state, created_at, updated_at, first_request_at, offline, member_ref) "
+            "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            [trade_no, seq, tender.value, wallet, code_masked, amount_fen, subject,
+             state.value, now, now, first_request_at, int(offline), member_ref])
+        self._add_event(trade_no, now, "created", TxState.CREATED,
+                        {"amount_fen": amount_fen, "tender": tender.value})
+        return trade_no, seq
 
     def _next_sequence(self) -> int:
         self._db.execute("INSERT INTO counters (name, value) VALUES ('attempt_seq', 0) "

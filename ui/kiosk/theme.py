@@ -30,14 +30,14 @@ def style_sheet(elder: bool) -> str:
     return f"""
     QWidget {{ background: {colours['bg']}; color: {colours['fg']}; font-size: {base}px; }}
     QPushButton {{ background: {colours['button']}; color: {colours['button_fg']};
-        border: 2px solid {colours['border']}; border-radius: 10px; padding: 10px 14px;
-        min-height: {int(base * 2.2)}px; }}
+        border: 2px solid {colours['border']}; border-radius: 10px; padding: 6px 12px;
+        min-height: {int(base * (1.7 if elder else 2.2))}px; }}
     QPushButton:pressed {{ background: {colours['border']}; }}
     QPushButton:disabled {{ color: {colours['muted']}; border-style: dashed; }}
     QPushButton[role="primary"] {{ background: {colours['accent']}; color: {colours['accent_fg']};
         font-weight: bold; }}
     QPushButton[role="alt"] {{ border-color: {colours['accent']}; font-weight: bold; }}
-    QLabel[role="amount"] {{ font-size: {big * 2}px; font-weight: bold; }}
+    QLabel[role="amount"] {{ font-size: {int(big * (1.6 if elder else 2))}px; font-weight: bold; }}
     QLabel[role="title"] {{ font-size: {big}px; font-weight: bold; }}
     QLabel[role="hint"] {{ color: {colours['muted']}; }}
     QLabel[role="banner-offline"] {{ background: #b42318; color: #ffffff; padding: 8px;
