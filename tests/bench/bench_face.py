@@ -27,6 +27,7 @@ import numpy as np  # noqa: E402
 from drivers.face.engine import load_engine  # noqa: E402
 from drivers.face.enrolment import enrol_member  # noqa: E402
 from drivers.face.gallery import TemplateGallery  # noqa: E402
+from terminal.settings.face_section import FaceSettings  # noqa: E402
 from offline_queue.face_store import open_face_store  # noqa: E402
 from tests.conftest import MODELS_DIR  # noqa: E402
 from tests.unit.drivers.face.face_samples import enrolment_samples, face_settings, photo  # noqa: E402
@@ -113,14 +114,23 @@ def bench_search(size: int, per_member: int = 4, probes_n: int = 60) -> dict:
         for probe in probes:
             staged += timed(lambda p=probe: gallery.identify(p), 1)
             brute += timed(lambda p=probe: block @ p, 1)
-    agree = {"member_and_score": 0, "second_score": 0}
-    for probe in probes:
+    agree = {"member_and_score": 0, "second_score": 0,
+             "member_probes_same_member_and_score": 0,
+             "stranger_probes_same_decision": 0}
+    threshold = FaceSettings().match_threshold
+    for j, probe in enumerate(probes):
         got, scores = gallery.identify(probe), block @ probe
         order = np.argsort(scores)[::-1]
         second = next(scores[i] for i in order if i // per_member != order[0] // per_member)
-        agree["member_and_score"] += int(got.member_id == f"m{order[0] // per_member}"
-                                      and abs(got.score - scores[order[0]]) < 1e-5)
+        same = (got.member_id == f"m{order[0] // per_member}"
+                and abs(got.score - scores[order[0]]) < 1e-5)
+        agree["member_and_score"] += int(same)
         agree["second_score"] += int(abs(got.second_score - second) < 1e-5)
+        if j % 2 == 0:      # a member's probe
+            agree["member_probes_same_member_and_score"] += int(same)
+        else:               # a stranger: what matters is that both reject
+            agree["stranger_probes_same_decision"] += int(
+                (got.score >= threshold) == (scores[order[0]] >= threshold))
     out = {**summary(staged), "brute_force_matvec": summary(brute),
            "templates": gallery.template_count(), "members": members,
            "probes": probes_n, "agreement_with_brute_force": agree,
