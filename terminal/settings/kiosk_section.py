@@ -39,6 +39,9 @@ class KioskSettings:
                                       doc="how often the offline banner re-checks the host")
     stall_warn_ms: float = setting(100.0, min=10, max=10_000,
                                    doc="GUI-thread stalls longer than this are logged")
+    face_analysis_max_fps: float = setting(15.0, min=1, max=60,
+                                           doc="frames a second given to face inference; "
+                                               "the rest of the CPU keeps the preview smooth")
 
     def __post_init__(self) -> None:
         for item in self.fixed_price_items:

@@ -103,7 +103,8 @@ def build_services(ctx: AppContext, *, camera_source=None, code_reader=None,
     if code_reader is None and camera_source is not None:
         from drivers.scanner.frame_reader import FrameCodeReader, ReadMode
         code_reader = FrameCodeReader.from_settings(ctx.settings.scanner, ReadMode.CAMERA)
-    camera = CameraService(bridge, camera_source, code_reader, unavailable=camera_problem)
+    camera = CameraService(bridge, camera_source, code_reader, unavailable=camera_problem,
+                           max_face_fps=ctx.settings.kiosk.face_analysis_max_fps)
     stoppers.append(camera.shutdown)
     if print_worker is None and not printer_problem:
         print_worker, printer_problem = configured_printer(ctx)
