@@ -15,8 +15,9 @@ from pathlib import Path
 
 from terminal.payment_code import mask_code
 
-# 16-24 digit runs are what wallet codes look like; mask any such run.
-_CODE_RUN = re.compile(r"(?<!\d)\d{16,24}(?!\d)")
+# 16-24 digit runs standing alone are what wallet codes look like; mask any such run.
+# Runs glued to letters (out_trade_no "T000126112300000001") are not codes and stay.
+_CODE_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9]{16,24}(?![0-9A-Za-z])")
 _PEM = re.compile(r"-----BEGIN [A-Z ]+-----.*?-----END [A-Z ]+-----", re.S)
 _CONTEXT_KEYS = ("out_trade_no", "device", "member", "job_id", "state")
 

@@ -17,8 +17,9 @@ DEFAULT_CONSENT_TEXT = (
 class FaceSettings:
     enabled: bool = setting(True)
     models_dir: str = setting("../shared/models",
-                              doc="folder with insightface/ and antispoof/; relative to the "
-                                  "working directory")
+                              doc="folder with insightface/ and antispoof/; a relative path "
+                                  "is looked up from the working directory, then from the "
+                                  "checkout")
     det_size: int = setting(320, choices=(320, 640))
     threads: int = setting(2, min=1, max=16)
     use_landmarks: bool = setting(True, doc="load 2d106det for the active challenge")

@@ -147,7 +147,7 @@ class Autopilot:
             (kiosk_mode(True), 500),
             (self._shot("kiosk_attract"), 100),
             (lambda: shell.go("face", amount_fen=kiosk_amount), 900),
-            (self._shot("kiosk_face"), ("face_identified>=1", 15_000)),
+            (lambda: None, ("face_identified>=1", 15_000)),
             (self._shot("kiosk_confirm"), 100),
             (lambda: shell.screen("confirm").confirm_button.click(),
              ("payment_approved>=2", 15_000)),

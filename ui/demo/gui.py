@@ -19,6 +19,7 @@ from drivers.host.simulator.runner import start_simulator
 from terminal.payment_code import mask_code
 from ui.context import AppContext, build_context
 from ui.demo.demo_member import DEMO_BALANCE_FEN, DEMO_MEMBER_ID, DEMO_PHONE
+from ui.models_location import resolve_models_dir
 
 log = logging.getLogger(__name__)
 
@@ -69,8 +70,7 @@ def _run_with_simulator(ctx: AppContext, args, demo_dir: Path, sim) -> int:
         overrides = {k: dict(v) for k, v in DEMO_SETTINGS.items()}
         overrides["host"]["base_url"] = sim.url
         overrides["printer"] = {"port": emulator.port}
-        overrides["face"] = {"models_dir": str(Path(ctx.settings.face.models_dir).expanduser()
-                                               .resolve())}
+        overrides["face"] = {"models_dir": str(resolve_models_dir(ctx.settings.face.models_dir))}
         overrides["kiosk"]["mode"] = args.mode or "cashier"
         overrides["kiosk"]["voice_enabled"] = ctx.settings.kiosk.voice_enabled
         demo = build_context(str(demo_dir), None, env={}, with_logging=False,

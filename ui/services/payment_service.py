@@ -139,7 +139,14 @@ class PaymentsService:
                                              change_fen=result.change_fen))
 
     # -- member ---------------------------------------------------------------------
-    def pay_member(self, amount_fen: int, match: FaceMatch) -> None:
+    def pay_member(self, amount_fen: int, match: FaceMatch | None) -> None:
+        if match is None:
+            # Only an identified member can be charged; a confirm without one is a
+            # screen-flow bug, answered as a refusal, never as a charge.
+            self._rt.bridge.task_failed.emit(
+                "payments", "未识别会员，请重新刷脸或改用付款码 / No member identified: "
+                            "look at the camera again or pay with a payment code")
+            return
         self._stop_wait.clear()
         self._worker.submit(lambda: self._pay_member(amount_fen, match), capability="payments")
 

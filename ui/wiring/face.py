@@ -17,6 +17,7 @@ from drivers.face.gallery import TemplateGallery
 from drivers.face.model_files import FaceUnavailable
 from offline_queue.face_store import FaceStore, open_face_store
 from ui.context import AppContext
+from ui.models_location import resolve_models_dir
 
 log = logging.getLogger(__name__)
 
@@ -29,8 +30,8 @@ class FacePay:
 
 
 def models_dir(ctx: AppContext) -> Path:
-    """``face.models_dir`` is relative to the working directory (see its doc)."""
-    return Path(ctx.settings.face.models_dir).expanduser().resolve()
+    """``face.models_dir`` resolved (``ui.models_location``)."""
+    return resolve_models_dir(ctx.settings.face.models_dir)
 
 
 def open_store_for(ctx: AppContext) -> FaceStore:

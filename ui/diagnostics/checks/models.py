@@ -13,6 +13,7 @@ from pathlib import Path
 from ui.diagnostics.environment import DiagEnvironment
 from ui.diagnostics.result import CheckResult, failed, passed, skipped, warned
 from ui.diagnostics.spec import CheckSpec
+from ui.models_location import resolve_models_dir
 
 #: What face-pay cannot work without (detector, recogniser, the two Silent-Face
 #: anti-spoofing models). Everything else listed in SHA256SUMS is optional.
@@ -33,8 +34,8 @@ _REINSTALL = ("从安装包重新拷贝模型文件夹，或执行 sha256sum -c 
 
 
 def models_dir(env: DiagEnvironment) -> Path:
-    """``face.models_dir``: absolute, or relative to the working directory (its doc)."""
-    return Path(env.settings.face.models_dir).expanduser().resolve()
+    """``face.models_dir`` resolved (``ui.models_location``)."""
+    return resolve_models_dir(env.settings.face.models_dir)
 
 
 def read_sums(path: Path) -> dict[str, str]:
