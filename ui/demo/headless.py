@@ -85,13 +85,35 @@ def run_headless_demo(args, ctx: AppContext) -> int:
             try:
                 rows = take_payments(demo)
                 rows.append(refund_first_sale(demo))
+                agreement = check_against_ledger(demo, sim)
                 rows.append(host_down(demo, sim))
             finally:
                 demo.close()
     print()
     print_table(rows, ["scenario", "amount", "code", "result", "seconds", "message"])
-    print("\n每笔交易都已记入日志并与主机核对 / every attempt was journaled and settled with the host")
-    return 0
+    print()
+    print(agreement)
+    return 0 if agreement.startswith("✓") else 1
+
+
+def check_against_ledger(demo: AppContext, sim) -> str:
+    """Compare what the terminal believes with what the host's books say: every approved
+    attempt took exactly its amount less refunds, every other attempt took nothing."""
+    journal = open_journal(demo)
+    charges = {c["out_trade_no"]: c["net_fen"] for c in sim.ledger.charges()}
+    mismatches = []
+    attempts = journal.recent(10_000)
+    for attempt in attempts:
+        expected = attempt.amount_fen - attempt.refunded_fen if attempt.state.value in (
+            "approved", "partially_refunded", "refunded") else 0
+        if charges.get(attempt.out_trade_no, 0) != expected:
+            mismatches.append(attempt.out_trade_no)
+    unknown = set(charges) - {a.out_trade_no for a in attempts}
+    if mismatches or unknown:
+        return (f"✗ 终端与主机账不符 / terminal and host disagree: "
+                f"{', '.join(sorted(mismatches + list(unknown)))}")
+    return (f"✓ 终端日志与主机账本一致（{len(attempts)} 笔）/ the journal and the host's ledger "
+            f"agree on all {len(attempts)} attempts: nothing lost, nothing charged twice")
 
 
 def take_payments(demo: AppContext) -> list[dict]:
