@@ -31,6 +31,7 @@ from terminal.settings.face_section import FaceSettings  # noqa: E402
 from offline_queue.face_store import open_face_store  # noqa: E402
 from tests.conftest import MODELS_DIR  # noqa: E402
 from tests.unit.drivers.face.face_samples import enrolment_samples, face_settings, photo  # noqa: E402
+from tests.bench._stats import write_results  # noqa: E402
 
 ROUNDS, RUNS = 5, 30
 
@@ -172,9 +173,7 @@ def main() -> int:
         "targets": {"per_frame_median_ms": 40, "search_100k_ms": 15},
     }
     results["machine"]["loadavg_1_5_15"] = [round(x, 2) for x in os.getloadavg()]
-    out = ROOT / "tests" / "bench" / "results" / "face.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
+    write_results("face", results)
     print(json.dumps(results, indent=2))
     return 0
 

@@ -32,6 +32,7 @@ from drivers.scanner.zxing_decoder import ZxingDecoder  # noqa: E402
 from terminal.code_read import Symbology  # noqa: E402
 from terminal.settings.model import Settings  # noqa: E402
 from tests.unit.drivers.scanner.degraded_set import build_degraded_set  # noqa: E402
+from tests.bench._stats import write_results  # noqa: E402
 
 #: Frames a camera-mode reader gets per degraded picture: 8 frames are ~0.3 s of a
 #: 30 fps camera at >= 25 decodes/s. The same picture is repeated (no fresh noise),
@@ -194,9 +195,7 @@ def main() -> int:
         "degraded_set": success_rates(settings, args.cases),
     }
     results["machine"]["load_average_1_5_15_after"] = [round(v, 2) for v in os.getloadavg()]
-    out = REPO / "tests" / "bench" / "results" / "scan.json"
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(results, indent=2) + "\n")
+    write_results("scan", results)
     print(json.dumps(results, indent=2))
     return 0
 
