@@ -63,16 +63,35 @@ def open_store(path: Path, *, busy_timeout_ms: int = 5000, check_integrity: bool
         if check_integrity and path.stat().st_size > 0:
             verify_integrity(conn, path)
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
-        mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        deadline = time.monotonic() + busy_timeout_ms / 1000
+        mode = _retry_when_locked(
+            lambda: conn.execute("PRAGMA journal_mode = WAL").fetchone()[0], deadline)
         if mode.lower() != "wal":
             raise QueueError(f"{path}: cannot switch to WAL (journal_mode={mode})")
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         db = sqlite_utils.Database(conn)
-        apply_migrations(db, collect_migrations() if migrations is None else migrations)
+        chosen = collect_migrations() if migrations is None else list(migrations)
+        _retry_when_locked(lambda: apply_migrations(db, chosen), deadline)
         return db
     except sqlite3.DatabaseError as exc:
         raise translate_sqlite_error(exc, path) from exc
+
+
+def _retry_when_locked(step: Callable, deadline: float):
+    """Run ``step``, again after a short pause while SQLite says "locked", until
+    ``deadline``. When several connections create a new store at the same moment SQLite
+    answers some of them "locked" at once, without waiting on busy_timeout (it does
+    that to break a possible deadlock), so waiting here is the caller's job."""
+    pause = 0.005
+    while True:
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc).lower() or time.monotonic() >= deadline:
+                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.1)
 
 
 def verify_integrity(conn: sqlite3.Connection, path: Path) -> None:
