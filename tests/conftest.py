@@ -16,6 +16,18 @@ FACES_DIR = SHARED / "testdata" / "faces"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 
+@pytest.fixture(scope="session")
+def keys_dir(tmp_path_factory) -> Path:
+    """Terminal and host key pairs, made once per session (RSA generation is the slow
+    part), for tests that talk to the host simulator."""
+    from drivers.host.keys import (HOST_PRIVATE, HOST_PUBLIC, TERMINAL_PRIVATE,
+                                   TERMINAL_PUBLIC, generate_key_pair)
+    path = tmp_path_factory.mktemp("keys")
+    generate_key_pair(path / TERMINAL_PRIVATE, path / TERMINAL_PUBLIC)
+    generate_key_pair(path / HOST_PRIVATE, path / HOST_PUBLIC)
+    return path
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path, monkeypatch) -> Path:
     """A fresh data directory; PAYTERM_* from the outer environment cannot leak in."""

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from drivers.host.keys import (HOST_PRIVATE, HOST_PUBLIC, TERMINAL_PRIVATE, TERMINAL_PUBLIC,
-                               generate_key_pair, load_private_key, load_public_key)
+from drivers.host.keys import HOST_PUBLIC, TERMINAL_PRIVATE, load_private_key, load_public_key
 from drivers.host.client import HostClient
 from drivers.host.simulator.config import MemberSeed, SimulatorConfig
 from drivers.host.simulator.runner import start_simulator
@@ -23,14 +22,6 @@ from terminal.settings.offline_section import OfflineSettings
 from tests.fakes.clock import FakeClock
 
 TERMINAL_ID = "T0001"
-
-
-@pytest.fixture(scope="session")
-def keys_dir(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("keys")
-    generate_key_pair(path / TERMINAL_PRIVATE, path / TERMINAL_PUBLIC)
-    generate_key_pair(path / HOST_PRIVATE, path / HOST_PUBLIC)
-    return path
 
 
 @pytest.fixture
