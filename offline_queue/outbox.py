@@ -15,7 +15,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from terminal.attempt import Attempt, Tender
-from terminal.errors import QueueError, StorageFull, UserFacingError
+from terminal.errors import StorageFull, UserFacingError
 from terminal.money import format_amount
 from terminal.offline_policy import Exposure
 from terminal.transaction import TxState

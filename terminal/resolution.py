@@ -75,12 +75,11 @@ class Resolver:
     """
 
     def __init__(self, host: PaymentHost, journal: Journal, settings: ResolverSettings,
-                 clock: Clock, member_host=None) -> None:
+                 clock: Clock) -> None:
         self._host = host
         self._journal = journal
         self._settings = settings
         self._clock = clock
-        self._member_host = member_host
         self._network_failures: dict[str, int] = {}
 
     def step(self, attempt: Attempt) -> Attempt:

@@ -31,7 +31,6 @@ def face_loader(ctx: AppContext):
     """Engine and gallery, built on the loading thread (its store closed there too)."""
     def load():
         from drivers.face.engine import load_engine
-        from offline_queue.face_store import open_face_store
         from ui.wiring.face import load_gallery, models_dir
         from drivers.face.model_files import FaceUnavailable
         if not ctx.settings.face.enabled:

@@ -3,7 +3,6 @@ full disk, corrupt store."""
 
 from __future__ import annotations
 
-import sqlite3
 
 import pytest
 

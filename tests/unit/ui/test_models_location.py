@@ -1,5 +1,3 @@
-from pathlib import Path
-
 from ui.models_location import CHECKOUT_ROOT, resolve_models_dir
 
 
