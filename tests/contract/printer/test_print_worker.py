@@ -186,6 +186,11 @@ def test_process_killed_while_printing_reprints_in_full_after_restart(emulator_f
     try:
         state = wait_for_state(db, PRINTING, child)
         assert state == PRINTING
+        # Part of the receipt must be on paper when the power goes: wait for the first
+        # few lines' bytes (the whole job takes ~1 s at 9600 baud).
+        deadline = time.monotonic() + 10
+        while emu.received_bytes < 200 and time.monotonic() < deadline:
+            time.sleep(0.005)
         child.send_signal(signal.SIGKILL)      # power cut while the receipt is printing
     finally:
         _, stderr = child.communicate(timeout=10)
