@@ -11,12 +11,13 @@ from pathlib import Path
 
 import cv2
 
-from drivers.face.enrolment import enrol_member
-from drivers.face.identifier import identify_analysis
+from drivers.face.frame_facts import frame_facts
 from terminal.errors import UserFacingError
+from terminal.face_identification import identify
 from terminal.face_policy import assess_quality, passive_liveness
 from terminal.money import parse_amount
 from ui.cli.output import print_json, print_table
+from ui.services.face_enrolment import enrol_member
 from ui.wiring.face import build_face_pay, open_store_for
 
 
@@ -64,7 +65,8 @@ def enroll_command(args, ctx) -> int:
     report = enrol_member(engine=face_pay.engine, gallery=face_pay.gallery,
                           store=face_pay.store, settings=ctx.settings.face,
                           member_id=args.member, phone=args.phone, samples=samples,
-                          consent_given=True, recorded_by=f"cli:{ctx.settings.terminal.terminal_id}")
+                          consent_given=True, consent_text=ctx.settings.face.consent_text,
+                          recorded_by=f"cli:{ctx.settings.terminal.terminal_id}")
     if ctx.settings.face.keep_debug_images:
         keep_debug_copies(ctx.path("face_debug") / args.member, args.image)
     for label, reason in report.rejected:
@@ -91,7 +93,8 @@ def identify_command(args, ctx) -> int:
     reports = []
     for path, image in images:
         analysis = face_pay.engine.analyze(image)
-        result = identify_analysis(analysis, face_pay.gallery, settings, amount_fen=amount_fen)
+        result = identify(frame_facts(analysis, face_pay.gallery), settings,
+                          amount_fen=amount_fen)
         face = analysis.dominant
         entry = {"image": path, "faces_found": analysis.faces_found,
                  "decision": result.decision.value, "match": result.match_outcome.value,
