@@ -11,17 +11,24 @@
   may match another enrolled member (a face belongs to one member only). The sharpest
   good samples are kept, up to ``max_templates_per_member``.
 
+``enrol_measured`` then stores the kept templates with the consent record (one
+transaction in the template store) and adds them to the in-memory gallery.
+
 Raises ``UserFacingError`` (nothing stored) with a sentence for the member or staff.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from terminal.errors import UserFacingError
 from terminal.face_policy import FaceQualityMetrics, Liveness, assess_quality, passive_liveness
-from terminal.ports.face import ConsentRecord, GalleryMatch
+from terminal.ports.face import ConsentRecord, FaceGallery, FaceTemplateStore, GalleryMatch
 from terminal.settings.face_section import FaceSettings
+
+log = logging.getLogger(__name__)
 
 #: One analysed frame in this many becomes a sample (the member moves a little between).
 SAMPLE_EVERY_FRAMES = 3
@@ -90,6 +97,25 @@ class SampleFacts:
 
 
 @dataclass(frozen=True)
+class MeasuredSamples:
+    """What the face driver measured on the samples, in their order. Embeddings are
+    opaque here; ``templates`` holds the same vectors as the bytes the store keeps."""
+
+    facts: list[SampleFacts]
+    similarity: list[list[float]]              # cosine of every pair (0 without a face)
+    embeddings: list[Any]                      # None where no dominant face was found
+    templates: list[bytes | None]
+    template_version: str
+
+
+@dataclass
+class EnrolmentReport:
+    member_id: str
+    templates_stored: int = 0
+    rejected: list[tuple[str, str]] = field(default_factory=list)   # (sample label, why)
+
+
+@dataclass(frozen=True)
 class EnrolmentDecision:
     """Which samples become templates (indices into the samples, sharpest first)."""
 
@@ -149,3 +175,20 @@ def decide_enrolment(samples: list[SampleFacts], similarity: list[list[float]], 
 
 def _sharpness(sample: SampleFacts) -> float:
     return sample.quality.sharpness if sample.quality is not None else 0.0
+
+
+def enrol_measured(measured: MeasuredSamples, *, gallery: FaceGallery,
+                   store: FaceTemplateStore, settings: FaceSettings, member_id: str,
+                   phone: str, consent: ConsentRecord) -> EnrolmentReport:
+    """Decide on ``measured`` and, when accepted, store the kept templates with the
+    consent record, then add them to the gallery. Raises UserFacingError (nothing
+    stored) when refused; the store's errors (QueueError) pass through."""
+    decision = decide_enrolment(measured.facts, measured.similarity, member_id=member_id,
+                                settings=settings)
+    templates = [measured.templates[i] for i in decision.keep]
+    store.enrol(member_id, phone, [t for t in templates if t is not None],
+                measured.template_version, consent)
+    gallery.add_member(member_id, [measured.embeddings[i] for i in decision.keep],
+                       measured.template_version)
+    log.info("member enrolled with %d templates", len(decision.keep))
+    return EnrolmentReport(member_id, len(decision.keep), list(decision.rejected))

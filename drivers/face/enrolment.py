@@ -8,11 +8,9 @@ decided by ``terminal.face_enrolment``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
-from terminal.face_enrolment import SampleFacts
+from terminal.face_enrolment import MeasuredSamples, SampleFacts
 from terminal.ports.face import FaceEngine, FaceGallery
 
 
@@ -22,13 +20,6 @@ def template_bytes(embedding) -> bytes:
 
 def template_from_bytes(blob: bytes) -> np.ndarray:
     return np.frombuffer(blob, dtype="<f4").astype(np.float32)
-
-
-@dataclass(frozen=True)
-class MeasuredSamples:
-    facts: list[SampleFacts]
-    embeddings: list[np.ndarray | None]        # None where no dominant face was found
-    similarity: list[list[float]]              # cosine of every pair (0 without a face)
 
 
 def measure_samples(engine: FaceEngine, gallery: FaceGallery,
@@ -55,4 +46,5 @@ def measure_samples(engine: FaceEngine, gallery: FaceGallery,
         for a, i in enumerate(present):
             for b, j in enumerate(present):
                 similarity[i][j] = float(scores[a, b])
-    return MeasuredSamples(facts, embeddings, similarity)
+    templates = [template_bytes(vec) if vec is not None else None for vec in embeddings]
+    return MeasuredSamples(facts, similarity, embeddings, templates, engine.template_version)

@@ -6,21 +6,32 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from drivers.face.enrolment import template_from_bytes
+from drivers.face.enrolment import measure_samples, template_from_bytes
 from drivers.face.frame_facts import frame_facts
 from drivers.face.gallery import TemplateGallery
 from offline_queue.face_store import open_face_store
 from terminal.active_challenge import ChallengeKind
 from terminal.errors import UserFacingError
+from terminal.face_enrolment import consent_record, enrol_measured
 from terminal.face_identification import identify
 from terminal.face_policy import (GUIDE_ONE_PERSON, Decision, Liveness, MatchOutcome,
                                   passive_liveness)
 from tests.unit.drivers.face.face_samples import (PEOPLE, enrolment_samples, face_settings,
                                                   photo)
-from ui.services.face_enrolment import enrol_member
 
 pytestmark = pytest.mark.models
 S = face_settings()
+
+
+def enrol_member(*, engine, gallery, store, settings, member_id, phone, samples,
+                 consent_given, consent_text, recorded_by):
+    """The kiosk's path (``ui.services.face_enrolment``): consent, measure, decide, store."""
+    consent = consent_record(member_id=member_id, consent_given=consent_given,
+                             consent_text=consent_text, settings=settings,
+                             recorded_by=recorded_by, now_s=1_700_000_000.0)
+    return enrol_measured(measure_samples(engine, gallery, samples), gallery=gallery,
+                          store=store, settings=settings, member_id=member_id, phone=phone,
+                          consent=consent)
 
 
 def identify_analysis(analysis, gallery, settings, **options):
