@@ -19,7 +19,7 @@ from terminal.errors import HostRejected, HostUnreachable, OutcomeUnknown
 from terminal.host_messages import PayOutcome, PayRequest
 from terminal.connectivity import REASON_FORCED, ConnectivityMonitor
 from terminal.money import format_amount, validate_fen
-from terminal.offline_policy import wallet_offline_decision
+from terminal.offline_policy import OfflineDecision, wallet_offline_decision
 from terminal.offline_taking import OfflineRefused
 from terminal.payment_code import DuplicateCodeGuard, classify_code
 from terminal.ports.host import Clock, PaymentHost
@@ -80,6 +80,20 @@ DECLINE_REASONS = {
 }
 
 
+def wallet_refusal(settings: Settings,
+                   connectivity: ConnectivityMonitor | None) -> OfflineDecision | None:
+    """Why a payment code cannot be taken now (the host is known to be offline, or the
+    terminal is forced offline), or None when it can. Screens ask this before offering
+    the tender; ``WalletPayment.pay`` asks it again before journaling anything."""
+    if connectivity is not None:
+        status = connectivity.status()
+        if not status.online:
+            return wallet_offline_decision(status.reason)
+    elif settings.offline.forced_offline:
+        return wallet_offline_decision(REASON_FORCED)
+    return None
+
+
 class WalletPayment:
     """The payment-code tender. Blocking: run it on a worker thread."""
 
@@ -132,12 +146,9 @@ class WalletPayment:
     def _refuse_when_offline(self) -> None:
         """Wallet codes are online-only: when the host is known to be unreachable the
         tender is refused up front, with the reason, before a code is even read."""
-        if self._connectivity is not None:
-            status = self._connectivity.status()
-            if not status.online:
-                raise OfflineRefused(wallet_offline_decision(status.reason))
-        elif self._settings.offline.forced_offline:
-            raise OfflineRefused(wallet_offline_decision(REASON_FORCED))
+        refusal = wallet_refusal(self._settings, self._connectivity)
+        if refusal is not None:
+            raise OfflineRefused(refusal)
 
     def _send(self, attempt: Attempt, request: PayRequest) -> Attempt:
         no = attempt.out_trade_no

@@ -25,7 +25,7 @@ def demo_samples(width: int = 640, height: int = 480) -> list[tuple[str, np.ndar
 
 def enrol_demo_member(ctx, engine, gallery) -> None:
     """Enrol the astronaut unless already enrolled (runs on the face loading thread)."""
-    from ui.services.build import face_store_factory
+    from ui.composition.kiosk_services import face_store_factory
     from ui.services.face_enrolment import enrol_member
     store = face_store_factory(ctx)()
     try:

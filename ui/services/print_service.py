@@ -10,7 +10,7 @@ from terminal.attempt import Attempt, Tender
 from terminal.money import format_amount
 from terminal.receipt import Receipt, ReceiptKind
 from terminal.transaction import TxState
-from ui.services.runtime import Runtime
+from ui.services.resources import ServiceResources
 from ui.services.views import ReceiptView
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ class PrintService:
     """``printer_worker``: a started ``PrintWorker`` or None (no printer configured:
     preview only, and the preview says so)."""
 
-    def __init__(self, runtime: Runtime, printer_worker=None, unavailable: str = "") -> None:
+    def __init__(self, runtime: ServiceResources, printer_worker=None, unavailable: str = "") -> None:
         self._rt = runtime
         self._worker = runtime.worker("printing")
         self._printer = printer_worker
@@ -90,7 +90,7 @@ class PrintService:
         count = self._reprints.get(out_trade_no, 0) + 1 if reprint else 0
         if reprint:
             self._reprints[out_trade_no] = count
-        receipt = receipt_for(attempt, self._rt.ctx.settings, reprint_count=count)
+        receipt = receipt_for(attempt, self._rt.settings, reprint_count=count)
         text = preview_text(receipt)
         if self._printer is None:
             self._rt.bridge.receipt_printed.emit(ReceiptView(out_trade_no, text, False,

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Callable
+
+from terminal.attempt import Tender
 
 
 class Outcome(str, Enum):
@@ -17,6 +19,8 @@ class Outcome(str, Enum):
 
 @dataclass(frozen=True)
 class PaymentView:
+    """One report about one payment, for whoever started it (``request_id``)."""
+
     out_trade_no: str
     amount_fen: int
     tender: str                 # "wallet" | "member" | "cash"
@@ -27,6 +31,7 @@ class PaymentView:
     offline: bool = False
     change_fen: int = 0         # cash: change to give
     wait_s_left: float = 0.0    # waiting for the password: seconds the terminal still waits
+    request_id: str = ""        # the id ``PaymentService.start`` returned for this payment
 
 
 @dataclass(frozen=True)
@@ -132,3 +137,31 @@ class Capability:
 
     available: bool
     reason: str = ""            # bilingual sentence when unavailable
+
+
+@dataclass(frozen=True)
+class PaymentOrder:
+    """A payment someone asks for: the tender, the amount, and what that tender needs
+    (the code read, the cash handed over, the identified member)."""
+
+    tender: Tender
+    amount_fen: int
+    code: str = field(default="", repr=False)      # a payment code: never in a repr
+    tendered_fen: int = 0                           # cash: what the customer handed over
+    match: FaceMatch | None = None                  # member: who was identified
+
+    @classmethod
+    def with_code(cls, amount_fen: int, code: str) -> "PaymentOrder":
+        return cls(Tender.WALLET, amount_fen, code=code)
+
+    @classmethod
+    def with_cash(cls, amount_fen: int, tendered_fen: int) -> "PaymentOrder":
+        return cls(Tender.CASH, amount_fen, tendered_fen=tendered_fen)
+
+    @classmethod
+    def for_member(cls, amount_fen: int, match: FaceMatch | None) -> "PaymentOrder":
+        return cls(Tender.MEMBER, amount_fen, match=match)
+
+
+#: Called on the GUI thread with every PaymentView of one payment, the last one final.
+PaymentReply = Callable[[PaymentView], None]

@@ -18,7 +18,7 @@ from terminal.face_policy import assess_quality, passive_liveness
 from terminal.money import parse_amount
 from ui.cli.output import print_json, print_table
 from ui.services.face_enrolment import enrol_member
-from ui.wiring.face import build_face_pay, open_store_for
+from ui.composition.face import build_face_pay, open_store_for
 
 
 def register(sub) -> None:

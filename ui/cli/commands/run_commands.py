@@ -29,7 +29,7 @@ def register(sub) -> None:
 
 
 def run_command(args, ctx) -> int:
-    from ui.kiosk.app import run_kiosk
+    from ui.composition.kiosk_app import run_kiosk
     return run_kiosk(ctx, mode=args.mode)
 
 

@@ -1,4 +1,4 @@
-"""Building the QApplication and the window for ``payterm run`` and the demo."""
+"""Building the QApplication and the kiosk window for ``payterm run`` and the demo."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def build_shell(ctx, services, *, mode: str | None = None) -> Shell:
 
 def run_kiosk(ctx, *, mode: str | None = None) -> int:
     """``payterm run``: the window on the configured devices, until the technician exits."""
-    from ui.services.build import build_services
+    from ui.composition.kiosk_services import build_services
     app = application()
     services = build_services(ctx)
     shell = build_shell(ctx, services, mode=mode)
