@@ -11,6 +11,7 @@ from pathlib import Path
 
 import cv2
 
+from drivers.camera.image_files import UnreadableImage, expand_image_paths, load_image
 from drivers.face.frame_facts import frame_facts
 from terminal.errors import UserFacingError
 from terminal.face_identification import identify
@@ -33,7 +34,8 @@ def register(sub) -> None:
                        help="a photo of the member; repeat (3 or more good ones)")
     enrol.set_defaults(handler=enroll_command)
     ident = face_sub.add_parser("identify", help="identify the face in each image")
-    ident.add_argument("images", nargs="+", metavar="IMAGE")
+    ident.add_argument("images", nargs="+", metavar="IMAGE_OR_DIR",
+                       help="image files, folders of images or playlists (as for scan)")
     ident.add_argument("--amount", help="amount in yuan: at or above face.challenge_amount_fen "
                                         "the active challenge is required")
     ident.add_argument("--json", action="store_true")
@@ -88,38 +90,57 @@ def identify_command(args, ctx) -> int:
     settings = ctx.settings.face
     amount_fen = (parse_amount(args.amount, max_fen=ctx.settings.terminal.max_amount_fen)
                   if args.amount else 0)
-    images = [(path, read_image(path)) for path in args.images]
+    paths = expand_image_paths([Path(p) for p in args.images])
+    if not paths:
+        raise UserFacingError("the folders hold no images",
+                              user_message="文件夹中没有图片 / No images in the folders")
     face_pay = build_face_pay(ctx)
-    reports = []
-    for path, image in images:
-        analysis = face_pay.engine.analyze(image)
-        result = identify(frame_facts(analysis, face_pay.gallery), settings,
-                          amount_fen=amount_fen)
-        face = analysis.dominant
-        entry = {"image": path, "faces_found": analysis.faces_found,
-                 "decision": result.decision.value, "match": result.match_outcome.value,
-                 "best_member": result.candidate_id, "score": round(result.score, 4),
-                 "margin": round(result.margin, 4), "liveness": result.liveness.value,
-                 "guidance": result.guidance}
-        if face is not None:
-            quality = assess_quality(face.quality, settings)
-            entry["quality"] = {"ok": quality.ok, "problems": list(quality.problems),
-                                **{k: round(v, 3) for k, v in vars(face.quality).items()}}
-            entry["passive_score"] = round(face.passive_score, 4)
-            entry["passive_decision"] = passive_liveness(face.passive_score, settings).value
-        reports.append(entry)
+    reports, unreadable = [], 0
+    for path in paths:
+        try:
+            image = load_image(path)
+        except UnreadableImage as exc:
+            unreadable += 1
+            reports.append({"image": str(path), "error": str(exc)})
+            continue
+        reports.append(identify_image(str(path), image, face_pay, settings, amount_fen))
     if args.json:
         print_json(reports)
-        return 0
-    for e in reports:
-        quality = e.get("quality")
-        print(f"{e['image']}: faces {e['faces_found']}; "
-              + (f"quality {'ok' if quality['ok'] else ','.join(quality['problems'])}; "
-                 f"passive {e['passive_score']:.3f} ({e['passive_decision']}); "
-                 if quality else "")
-              + f"best {e['best_member'] or '-'} score {e['score']:.3f} margin {e['margin']:.3f}"
-              f" -> {e['decision']}" + (f"  [{e['guidance']}]" if e["guidance"] else ""))
-    return 0
+    else:
+        for e in reports:
+            print(report_line(e))
+    return 2 if unreadable == len(paths) else 0
+
+
+def identify_image(path: str, image, face_pay, settings, amount_fen: int) -> dict:
+    """What identification makes of one image: the facts and the decision."""
+    analysis = face_pay.engine.analyze(image)
+    result = identify(frame_facts(analysis, face_pay.gallery), settings, amount_fen=amount_fen)
+    face = analysis.dominant
+    entry = {"image": path, "faces_found": analysis.faces_found,
+             "decision": result.decision.value, "match": result.match_outcome.value,
+             "best_member": result.candidate_id, "score": round(result.score, 4),
+             "margin": round(result.margin, 4), "liveness": result.liveness.value,
+             "guidance": result.guidance}
+    if face is not None:
+        quality = assess_quality(face.quality, settings)
+        entry["quality"] = {"ok": quality.ok, "problems": list(quality.problems),
+                            **{k: round(v, 3) for k, v in vars(face.quality).items()}}
+        entry["passive_score"] = round(face.passive_score, 4)
+        entry["passive_decision"] = passive_liveness(face.passive_score, settings).value
+    return entry
+
+
+def report_line(e: dict) -> str:
+    if "error" in e:
+        return f"{e['image']}: 无法读取 / unreadable: {e['error']}"
+    quality = e.get("quality")
+    return (f"{e['image']}: faces {e['faces_found']}; "
+            + (f"quality {'ok' if quality['ok'] else ','.join(quality['problems'])}; "
+               f"passive {e['passive_score']:.3f} ({e['passive_decision']}); "
+               if quality else "")
+            + f"best {e['best_member'] or '-'} score {e['score']:.3f} margin {e['margin']:.3f}"
+            f" -> {e['decision']}" + (f"  [{e['guidance']}]" if e["guidance"] else ""))
 
 
 def list_command(args, ctx) -> int:
