@@ -19,6 +19,9 @@ class Wallet(str, Enum):
     WECHAT = "wechat"
     UNIONPAY = "unionpay"
 
+    def __str__(self) -> str:      # as stored in the journal and shown in lists
+        return self.value
+
     @property
     def display_name(self) -> str:
         return {"alipay": "支付宝 Alipay", "wechat": "微信支付 WeChat Pay",

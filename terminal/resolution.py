@@ -43,7 +43,9 @@ class PlannedStep:
 def timings_for(settings: ResolverSettings, attempt: Attempt) -> WalletTimings:
     if attempt.tender is Tender.MEMBER:
         return settings.member
-    return getattr(settings, attempt.wallet, settings.alipay)
+    if attempt.wallet is None:
+        return settings.alipay
+    return getattr(settings, attempt.wallet.value, settings.alipay)
 
 
 def plan_next_step(attempt: Attempt, timings: WalletTimings) -> PlannedStep:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from terminal.attempt import Attempt, Tender
+from terminal.bilingual import Bilingual
 from terminal.errors import HostRejected, HostUnreachable, OutcomeUnknown
 from terminal.host_messages import PayOutcome, PayRequest
 from terminal.connectivity import REASON_FORCED, ConnectivityMonitor
@@ -37,7 +38,7 @@ NOT_SENT = "PAYTERM.HOST_UNREACHABLE"
 @dataclass(frozen=True)
 class PaymentResult:
     attempt: Attempt
-    message: str            # bilingual sentence for the cashier / customer
+    message: Bilingual      # for the cashier / customer
 
     @property
     def state(self) -> TxState:
@@ -48,26 +49,30 @@ class PaymentResult:
         return self.attempt.state is TxState.APPROVED
 
 
-def describe(attempt: Attempt) -> str:
-    """A bilingual sentence saying what happened to ``attempt``."""
+def describe(attempt: Attempt) -> Bilingual:
+    """What happened to ``attempt``, in both languages. A host's own words (``sub_msg``)
+    go into each half as they are: they are never split on a separator."""
     amount = format_amount(attempt.amount_fen)
     state = attempt.state
     if state is TxState.APPROVED:
-        return f"支付成功 {amount} / Payment approved {amount}"
+        return Bilingual(f"支付成功 {amount}", f"Payment approved {amount}")
     if state is TxState.DECLINED:
         if attempt.sub_code == NOT_SENT:
-            return "网络不可用，未扣款，请改用其他方式 / Host unreachable, nothing was charged; use another way to pay"
+            return Bilingual("网络不可用，未扣款，请改用其他方式",
+                             "Host unreachable, nothing was charged; use another way to pay")
         zh, en = DECLINE_REASONS.get(attempt.sub_code, (attempt.sub_msg or attempt.sub_code,) * 2)
-        return f"支付失败：{zh} / Payment declined: {en}"
+        return Bilingual(f"支付失败：{zh}", f"Payment declined: {en}")
     if state is TxState.CLOSED:
-        return "交易已关闭，未扣款 / Trade closed, nothing was charged"
+        return Bilingual("交易已关闭，未扣款", "Trade closed, nothing was charged")
     if state is TxState.CANCELLED:
-        return "交易已撤销，款项已退回或未扣款 / Trade cancelled; any money taken is returned"
+        return Bilingual("交易已撤销，款项已退回或未扣款",
+                         "Trade cancelled; any money taken is returned")
     if state in (TxState.REFUNDED, TxState.PARTIALLY_REFUNDED):
-        return f"已退款 {format_amount(attempt.refunded_fen)} / Refunded {format_amount(attempt.refunded_fen)}"
+        refunded = format_amount(attempt.refunded_fen)
+        return Bilingual(f"已退款 {refunded}", f"Refunded {refunded}")
     if attempt.waiting_for_password:
-        return "等待顾客输入密码 / Waiting for the customer to enter the password"
-    return "结果确认中，请勿重复收款 / Confirming the result, do not charge again"
+        return Bilingual("等待顾客输入密码", "Waiting for the customer to enter the password")
+    return Bilingual("结果确认中，请勿重复收款", "Confirming the result, do not charge again")
 
 
 DECLINE_REASONS = {

@@ -238,3 +238,14 @@ def test_result_screen_shows_only_the_payment_it_started(make_shell, qtbot):
     qtbot.wait(300)
     assert result.view.outcome is Outcome.APPROVED and result.view.amount_fen == 200
     assert result.view.request_id == result.request_id
+
+
+def test_a_host_reason_containing_the_separator_is_shown_whole(make_shell, qtbot):
+    shell, services = make_shell()
+    services.payments.code_script = "declined_host_words"
+    shell.language_button.click()                        # English
+    type_amount(shell, "3")
+    with qtbot.waitSignal(**shown(shell, Outcome.DECLINED)):
+        shell.deliver_code("281234567890123456")
+    text = shell.screen("result").message.text()
+    assert text.startswith("Payment declined: 余额不足 / insufficient funds (51)")

@@ -19,6 +19,7 @@ import threading
 from dataclasses import replace
 
 from terminal.attempt import Attempt, Tender
+from terminal.bilingual import Bilingual
 from terminal.clock import SystemClock
 from terminal.errors import UserFacingError
 from terminal.resolution import timings_for
@@ -29,6 +30,8 @@ from ui.services.views import Capability, Outcome, PaymentOrder, PaymentReply, P
 
 log = logging.getLogger(__name__)
 
+NO_HOST = Bilingual("没有支付平台连接，付款码不可用",
+                    "No host connection: payment codes cannot be taken")
 NO_MEMBER = ("未识别会员，请重新刷脸或改用付款码 / No member identified: look at the camera "
              "again or pay with a payment code")
 
@@ -46,7 +49,7 @@ def outcome_of(attempt: Attempt) -> Outcome:
     return Outcome.RESOLVING
 
 
-def view_of(attempt: Attempt, message: str = "", *, wait_s_left: float = 0.0,
+def view_of(attempt: Attempt, message: Bilingual | None = None, *, wait_s_left: float = 0.0,
             change_fen: int = 0, request_id: str = "") -> PaymentView:
     return PaymentView(attempt.out_trade_no, attempt.amount_fen, attempt.tender.value,
                        outcome_of(attempt), message or describe(attempt),
@@ -65,11 +68,11 @@ class _Request:
     def send(self, view: PaymentView) -> None:
         self._rt.bridge.deliver(self._reply, replace(view, request_id=self.id))
 
-    def refuse(self, sentence: str) -> None:
+    def refuse(self, sentence: Bilingual | str) -> None:
         """Nothing was charged: the payment could not even start (bad code, limits,
         no member, a storage error before the journal took the attempt)."""
         self.send(PaymentView("", self.order.amount_fen, self.order.tender.value,
-                              Outcome.DECLINED, sentence))
+                              Outcome.DECLINED, Bilingual.of(sentence)))
 
 
 class PaymentsService:
@@ -119,7 +122,7 @@ class PaymentsService:
         wallet = self._rt.wallet_payment(self._worker)
         if wallet is None:
             refusal = wallet_refusal(self._rt.settings, self._rt.monitor)
-            request.refuse(self._rt.host_problem or (refusal.message if refusal else ""))
+            request.refuse(self._rt.host_problem or (refusal.message if refusal else NO_HOST))
             return
         budget: dict[str, float] = {}
 

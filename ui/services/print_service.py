@@ -15,15 +15,13 @@ from ui.services.views import ReceiptView
 
 log = logging.getLogger(__name__)
 
-WALLET_LABELS = {"alipay": "支付宝 Alipay", "wechat": "微信支付 WeChat Pay",
-                 "unionpay": "云闪付 UnionPay"}
 WIDTH = 32
 
 
 def receipt_for(attempt: Attempt, settings, *, reprint_count: int = 0) -> Receipt:
     t = settings.terminal
     if attempt.tender is Tender.WALLET:
-        label = WALLET_LABELS.get(attempt.wallet, attempt.wallet)
+        label = attempt.wallet.display_name if attempt.wallet else attempt.tender.display_name
     else:
         label = attempt.tender.display_name
     return Receipt(merchant_name=t.merchant_name, store_name=t.store_name,

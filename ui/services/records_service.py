@@ -13,6 +13,7 @@ from datetime import datetime
 from offline_queue.end_of_day import close_day, find_blockers, today
 from offline_queue.outbox_view import list_entries, queue_status
 from terminal.attempt import Attempt
+from terminal.bilingual import Bilingual
 from terminal.money import format_amount
 from terminal.wallet_payment import describe
 from ui.services.resources import ServiceResources
@@ -26,7 +27,7 @@ RECENT_LIMIT = 300
 def tx_row(attempt: Attempt) -> TxRow:
     return TxRow(attempt.out_trade_no,
                  datetime.fromtimestamp(attempt.created_at).strftime("%H:%M:%S"),
-                 attempt.amount_fen, attempt.wallet or attempt.tender.value,
+                 attempt.amount_fen, str(attempt.wallet or attempt.tender.value),
                  attempt.code_masked or attempt.member_ref, attempt.state.value,
                  attempt.sub_code, attempt.refundable_fen, attempt.offline, describe(attempt))
 
@@ -69,7 +70,7 @@ class TransactionsService:
         if refunds is None:
             self._rt.bridge.refund_finished.emit(RefundView(
                 out_trade_no, False, amount_fen,
-                "网络不可用，暂不能退款 / The host cannot be reached: refund later"))
+                Bilingual("网络不可用，暂不能退款", "The host cannot be reached: refund later")))
             return
         result = refunds.refund(out_trade_no, amount_fen, "kiosk refund")
         self._rt.bridge.refund_finished.emit(RefundView(out_trade_no, result.accepted,

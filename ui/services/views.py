@@ -7,6 +7,7 @@ from enum import Enum
 from typing import Any, Callable
 
 from terminal.attempt import Tender
+from terminal.bilingual import Bilingual
 
 
 class Outcome(str, Enum):
@@ -25,7 +26,7 @@ class PaymentView:
     amount_fen: int
     tender: str                 # "wallet" | "member" | "cash"
     outcome: Outcome
-    message: str                # bilingual sentence from the domain
+    message: Bilingual          # from the domain (a host's words are never split)
     reason: str = ""            # decline reason code (sub_code)
     payer: str = ""             # masked code or member reference
     offline: bool = False
@@ -47,7 +48,7 @@ class TxRow:
     reason: str
     refundable_fen: int
     offline: bool
-    message: str
+    message: Bilingual
 
 
 @dataclass(frozen=True)
@@ -62,7 +63,7 @@ class RefundView:
     out_trade_no: str
     accepted: bool
     amount_fen: int
-    message: str
+    message: Bilingual
 
 
 @dataclass(frozen=True)
@@ -136,7 +137,7 @@ class Capability:
     """Whether a capability can be used now, and why not."""
 
     available: bool
-    reason: str = ""            # bilingual sentence when unavailable
+    reason: Bilingual | str = ""    # when unavailable: a pair or a "中文 / English" constant
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import threading
 from dataclasses import dataclass, field, replace
 
 from terminal.attempt import Tender
+from terminal.bilingual import Bilingual
 from terminal.money import format_amount
 from ui.services.bridge import ServiceBridge
 from ui.services.container import KioskServices
@@ -27,7 +28,7 @@ def later(fn, *args) -> None:
 class FakePayments:
     bridge: object          # the ServiceBridge's poster
     #: What the next code payment does: "approved", "declined", "waiting", "resolving",
-    #: "waiting_then_approved", "storage_error".
+    #: "waiting_then_approved", "storage_error", "declined_host_words".
     code_script: str = "approved"
     offline: bool = False
     calls: list = field(default_factory=list)
@@ -47,7 +48,8 @@ class FakePayments:
         no = f"T{self._seq:04d}"
 
         def send(view: PaymentView) -> None:
-            self.bridge.deliver(reply, replace(view, request_id=request_id))
+            self.bridge.deliver(reply, replace(view, request_id=request_id,
+                                               message=Bilingual.of(view.message)))
 
         if order.tender is Tender.WALLET:
             self.calls.append(("code", order.amount_fen, order.code))
@@ -77,6 +79,11 @@ class FakePayments:
         if script == "approved":
             send(view(Outcome.APPROVED, f"支付成功 {format_amount(amount_fen)} / "
                                         f"Payment approved {format_amount(amount_fen)}"))
+        elif script == "declined_host_words":
+            # A host reason that contains the separator itself (kept whole as a pair).
+            words = "余额不足 / insufficient funds (51)"
+            send(view(Outcome.DECLINED, Bilingual(f"支付失败：{words}",
+                                                  f"Payment declined: {words}")))
         elif script == "declined":
             send(view(Outcome.DECLINED, "支付失败：余额不足 / Payment declined: "
                                         "insufficient balance",
@@ -102,7 +109,7 @@ def tx_row(no: str, amount_fen: int, state: str = "approved", offline: bool = Fa
            refundable: int | None = None) -> TxRow:
     return TxRow(no, "10:00:00", amount_fen, "alipay", "28******1234", state, "",
                  amount_fen if refundable is None else refundable, offline,
-                 "支付成功 / Payment approved")
+                 Bilingual("支付成功", "Payment approved"))
 
 
 @dataclass
@@ -125,9 +132,9 @@ class FakeTransactions:
 
     def refund(self, out_trade_no: str, amount_fen: int) -> None:
         self.refunds.append((out_trade_no, amount_fen))
+        amount = format_amount(amount_fen)
         later(self.bridge.refund_finished.emit, RefundView(
-            out_trade_no, True, amount_fen,
-            f"退款成功 {format_amount(amount_fen)} / Refunded {format_amount(amount_fen)}"))
+            out_trade_no, True, amount_fen, Bilingual(f"退款成功 {amount}", f"Refunded {amount}")))
 
 
 @dataclass

@@ -13,6 +13,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QVBoxLayout
 
 from terminal.money import format_amount
+from terminal.settings.kiosk_section import KioskMode
 from ui.kiosk.screens.base import Screen, button, label, set_role
 from ui.services.views import Outcome, PaymentOrder, PaymentView
 from ui.voice import amount_words
@@ -148,7 +149,7 @@ class ResultScreen(Screen):
             self.shell.services.printing.print_receipt(self.view.out_trade_no, reprint=True)
 
     def other_way(self) -> None:
-        if self.shell.options.mode == "kiosk":
+        if self.shell.options.mode is KioskMode.KIOSK:
             self.shell.go("scan", amount_fen=self.amount_fen)
         else:
             self.shell.go("sale", amount_fen=self.amount_fen)

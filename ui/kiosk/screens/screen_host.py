@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
+from terminal.settings.kiosk_section import KioskMode
 from terminal.settings.model import Settings
 from ui.i18n import Translator
 from ui.services.bridge import ServiceBridge
@@ -23,8 +24,8 @@ if TYPE_CHECKING:
 
 class WindowOptions(Protocol):
     @property
-    def mode(self) -> str:
-        """"cashier" or "kiosk"."""
+    def mode(self) -> KioskMode:
+        """Which app runs: the cashier's lane or the self-service kiosk."""
 
 
 class ScreenHost(Protocol):
