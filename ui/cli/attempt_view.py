@@ -33,7 +33,8 @@ def attempt_to_json(attempt: Attempt) -> dict:
 
 def attempt_row(attempt: Attempt) -> dict:
     return {"trade": attempt.out_trade_no, "time": local_time(attempt.created_at),
-            "amount": format_amount(attempt.amount_fen), "tender": str(attempt.wallet or attempt.tender.value),
+            "amount": format_amount(attempt.amount_fen),
+            "tender": str(attempt.wallet or attempt.tender.value),
             "payer": attempt.code_masked or attempt.member_ref, "state": attempt.state.value,
             "reason": attempt.sub_code}
 

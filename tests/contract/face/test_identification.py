@@ -48,8 +48,8 @@ def enrolled(engine, tmp_path_factory):
     for number, person in enumerate(PEOPLE):
         enrol_member(engine=engine, gallery=gallery, store=store, settings=S,
                      member_id=person, phone=f"1380000{number:04d}",
-                     samples=enrolment_samples(person), consent_given=True, consent_text=S.consent_text,
-                     recorded_by="test")
+                     samples=enrolment_samples(person), consent_given=True,
+                     consent_text=S.consent_text, recorded_by="test")
     yield store, gallery, folder
     store.close()
 
@@ -137,8 +137,8 @@ def test_face_of_another_member_cannot_be_enrolled_again(engine, enrolled):
     with pytest.raises(UserFacingError, match="already enrolled for another member"):
         enrol_member(engine=engine, gallery=gallery, store=store, settings=S,
                      member_id="impostor", phone="13900009999",
-                     samples=enrolment_samples("obama"), consent_given=True, consent_text=S.consent_text,
-                     recorded_by="test")
+                     samples=enrolment_samples("obama"), consent_given=True,
+                     consent_text=S.consent_text, recorded_by="test")
     assert "impostor" not in {m["member_id"] for m in store.members()}
 
 
