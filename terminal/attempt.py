@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from terminal.payment_code import Wallet
 from terminal.transaction import TxState
 
 
@@ -24,7 +25,7 @@ class Attempt:
     out_trade_no: str
     seq: int
     tender: Tender
-    wallet: str                 # alipay | wechat | unionpay | "" (member, cash)
+    wallet: Wallet | None       # which wallet issued the code; None for member and cash
     code_masked: str            # masked payment code; the full code is never stored
     amount_fen: int
     subject: str
@@ -46,6 +47,11 @@ class Attempt:
     refunded_fen: int = 0
     offline: bool = False
     member_ref: str = ""        # masked member reference for display
+
+    def __post_init__(self) -> None:
+        # The journal stores the wallet's name; "" for member and cash tenders.
+        if not isinstance(self.wallet, Wallet):
+            object.__setattr__(self, "wallet", Wallet(self.wallet) if self.wallet else None)
 
     @property
     def started_at(self) -> float:

@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from terminal.attempt import Attempt, Tender
+from terminal.bilingual import Bilingual
 from terminal.connectivity import ConnectivityMonitor
 from terminal.errors import UserFacingError
 from terminal.money import format_amount, validate_fen
@@ -28,7 +29,7 @@ from terminal.settings.model import Settings
 class CashResult:
     attempt: Attempt
     change_fen: int
-    message: str
+    message: Bilingual
 
 
 class CashPayment:
@@ -59,12 +60,13 @@ class CashPayment:
                 terminal_id=self._settings.terminal.terminal_id, tender=Tender.CASH,
                 amount_fen=amount_fen, subject=subject, now=self._clock.now(),
                 taken_offline=False)
-            message = f"现金收款 {format_amount(amount_fen)} 已记录 / Cash " \
-                      f"{format_amount(amount_fen)} recorded"
+            amount = format_amount(amount_fen)
+            message = Bilingual(f"现金收款 {amount} 已记录", f"Cash {amount} recorded")
         else:
             attempt = take_offline(self._store, self._settings, self._clock,
                                    tender=Tender.CASH, amount_fen=amount_fen, subject=subject)
             message = offline_message(attempt)
         if change:
-            message += f"；找零 {format_amount(change)} / change {format_amount(change)}"
+            message = Bilingual(f"{message.zh}；找零 {format_amount(change)}",
+                                f"{message.en}; change {format_amount(change)}")
         return CashResult(attempt, change, message)

@@ -1,10 +1,13 @@
 """A code read from a camera frame or a scanner gun, and what the terminal makes of it.
 
-Pure: no image library here. The drivers turn pixels into ``CodeRead`` values; this
-module decides what their bytes say (UTF-8, then GB18030, else binary), makes the text
-safe to show (control characters neutralised), classifies it with the wallet table,
-chooses one code when a frame holds several, and counts a code held in front of the
-camera for many frames once.
+Pure: no image library here. The drivers turn pixels into ``CodeRead`` values: the
+payload's exact bytes, and the character set as the symbol decoder found it (the ECI
+designator in the symbol, else zxing-cpp's detection). This module turns them into the
+exact text (``Payload``; a character set is used only when the bytes round-trip through
+it, otherwise the payload is binary), makes a separate display form (control characters
+neutralised, long text cut with "…"), classifies it with the wallet table, chooses one
+code when a frame holds several, and counts a code held in front of the camera for many
+frames once.
 """
 
 from __future__ import annotations
@@ -31,21 +34,55 @@ class TextEncoding(str, Enum):
     BINARY = "binary"
 
 
+class CharsetSource(str, Enum):
+    """Who decided the character set of a payload."""
+
+    ECI = "eci"             # the symbol itself (an ECI designator)
+    DECODER = "decoder"     # no ECI: the decoder that detects it (zxing-cpp)
+    ASCII = "ascii"         # 7-bit bytes: every character set reads them alike
+    RULE = "rule"           # a scanner gun's bytes: UTF-8, else GB18030 when printable
+    ZBAR = "zbar"           # only ZBar read the symbol: its own re-encoding, raw unknown
+    NONE = "none"           # no character set round-trips: binary
+
+
+#: Character set name for a payload whose bytes are not text in any stated charset.
+BINARY = "binary"
+
+
+@dataclass(frozen=True)
+class Payload:
+    """A payload as exactly as it is known. ``text`` is None for binary data; ``exact``
+    is False only when the symbol's raw bytes were not available (ZBar alone)."""
+
+    raw: bytes
+    text: str | None
+    charset: str                  # a Python codec name ("utf-8", "shift_jis"…) or "binary"
+    source: CharsetSource
+    exact: bool = True
+
+
+def round_trips(raw: bytes, charset: str) -> str | None:
+    """``raw`` decoded with ``charset`` if encoding the text gives ``raw`` back."""
+    try:
+        text = raw.decode(charset)
+        return text if text.encode(charset) == raw else None
+    except (UnicodeError, LookupError):
+        return None
+
+
 #: The neutral stand-in for a control character: U+FFFD would hide which one it was.
 _CONTROL_NAMES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
 def payload_text(raw: bytes) -> tuple[str, TextEncoding]:
-    """Text for a payload's bytes: UTF-8, else GB18030 (Chinese labels from older
-    systems), else a hex rendering reported as binary. Never raises."""
+    """Text for bytes whose character set nobody stated (a scanner gun): UTF-8, else
+    GB18030 (Chinese labels from older systems) when it round-trips and is printable,
+    else a hex rendering reported as binary. Never raises."""
     try:
         return raw.decode("utf-8"), TextEncoding.UTF8
     except UnicodeDecodeError:
         pass
-    try:
-        text = raw.decode("gb18030")
-    except UnicodeDecodeError:
-        text = None
+    text = round_trips(raw, "gb18030")
     # GB18030 decodes almost anything; accept it only if the result is printable text.
     if text is not None and all(ch.isprintable() or ch in "\r\n\t" for ch in text):
         return text, TextEncoding.GB18030
@@ -72,20 +109,50 @@ def neutralise_controls(text: str, max_chars: int = 200) -> str:
 @dataclass(frozen=True)
 class CodeRead:
     """One decoded symbol. ``polygon`` is in the pixel coordinates of the frame the
-    caller passed (x right, y down); empty for a scanner gun."""
+    caller passed (x right, y down); empty for a scanner gun. ``charset`` and
+    ``charset_source`` say how the decoder found the character set (see ``payload``)."""
 
     symbology: Symbology
     raw: bytes
     polygon: tuple[tuple[int, int], ...] = ()
     decoder: str = ""
+    charset: str = ""
+    charset_source: CharsetSource = CharsetSource.RULE
+
+    @property
+    def payload(self) -> Payload:
+        """The exact payload: 7-bit bytes are ASCII whatever is claimed (every
+        character set agrees on them) unless an ECI names a wider one; a charset the
+        decoder named is used only when the bytes round-trip through it."""
+        raw, source = self.raw, self.charset_source
+        wide_eci = source is CharsetSource.ECI and self.charset not in ("", BINARY) \
+            and round_trips(b"A", self.charset) != "A"
+        if raw.isascii() and not wide_eci:
+            return Payload(raw, raw.decode("ascii"), "ascii", CharsetSource.ASCII)
+        if source is CharsetSource.ZBAR:
+            text = round_trips(raw, "utf-8")
+            return Payload(raw, text, "utf-8" if text is not None else BINARY,
+                           source if text is not None else CharsetSource.NONE, exact=False)
+        if source in (CharsetSource.ECI, CharsetSource.DECODER):
+            text = round_trips(raw, self.charset) if self.charset != BINARY else None
+            if text is None:
+                return Payload(raw, None, BINARY, CharsetSource.NONE)
+            return Payload(raw, text, self.charset, source)
+        text, encoding = payload_text(raw)
+        if encoding is TextEncoding.BINARY:
+            return Payload(raw, None, BINARY, CharsetSource.NONE)
+        return Payload(raw, text, encoding.value, CharsetSource.RULE)
 
     @property
     def text(self) -> str:
-        return payload_text(self.raw)[0]
+        """The text, or a hex rendering of binary data (for display and checks)."""
+        text = self.payload.text
+        return text if text is not None else self.raw.hex(" ")
 
     @property
-    def encoding(self) -> TextEncoding:
-        return payload_text(self.raw)[1]
+    def encoding(self) -> str:
+        """The character set the text was decoded with, or "binary"."""
+        return self.payload.charset
 
     @property
     def area_px(self) -> float:
@@ -135,8 +202,8 @@ class ClassifiedRead:
 
 def classify_read(read: CodeRead, rules: Iterable[CodeRule] = DEFAULT_CODE_RULES) -> ClassifiedRead:
     """Classify one read with the wallet table; never raises."""
-    text, encoding = payload_text(read.raw)
-    if encoding is TextEncoding.BINARY:
+    text = read.payload.text
+    if text is None:
         return ClassifiedRead(read, None, "not a payment code: binary payload",
                               "这不是付款码（二进制内容）/ Not a payment code (binary data)")
     try:

@@ -1,12 +1,15 @@
 """The one exception tree of payterm.
 
 Every error says whether retrying can help (``retryable``) and carries a sentence that
-is safe to show to a person (``user_message``, bilingual).  Adapters translate foreign
+is safe to show to a person (``user_message``: a ``Bilingual`` pair, or one of this code
+base's "中文 / English" constants).  Adapters translate foreign
 exceptions (httpx, serial, sqlite3, onnxruntime) into these at their boundary with
 ``raise ... from``, so callers above the drivers never catch a library's exception.
 """
 
 from __future__ import annotations
+
+from terminal.bilingual import Bilingual
 
 
 class TerminalError(Exception):
@@ -16,7 +19,8 @@ class TerminalError(Exception):
     #: A short bilingual sentence that may be shown on screen. Never contains secrets.
     default_user_message: str = "出现错误，请联系工作人员 / Something went wrong, please ask staff"
 
-    def __init__(self, message: str = "", *, user_message: str | None = None,
+    def __init__(self, message: str | Bilingual = "", *,
+                 user_message: str | Bilingual | None = None,
                  retryable: bool | None = None) -> None:
         super().__init__(message or self.default_user_message)
         self.user_message = user_message or self.default_user_message
@@ -27,7 +31,8 @@ class TerminalError(Exception):
 class UserFacingError(TerminalError):
     """Bad input from the person at the terminal; the message is the whole story."""
 
-    def __init__(self, message: str, *, user_message: str | None = None) -> None:
+    def __init__(self, message: str | Bilingual, *,
+                 user_message: str | Bilingual | None = None) -> None:
         super().__init__(message, user_message=user_message or message)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from terminal.attempt import Tender
+from terminal.bilingual import Bilingual
 from terminal.money import format_amount
 from terminal.settings.offline_section import OfflineSettings
 
@@ -39,7 +40,7 @@ class Exposure:
 class OfflineDecision:
     allowed: bool
     limit_key: str = ""          # e.g. "offline.per_payment_max_fen"; "" when allowed
-    message: str = ""            # bilingual, for the cashier
+    message: Bilingual = Bilingual("", "")   # for the cashier
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -49,16 +50,15 @@ ALLOWED = OfflineDecision(True)
 
 
 def _refuse(key: str, zh: str, en: str) -> OfflineDecision:
-    return OfflineDecision(False, key, f"离线收款被拒：{zh} / Offline payment refused: {en} "
-                                       f"[{key}]")
+    return OfflineDecision(False, key, Bilingual(f"离线收款被拒：{zh} [{key}]",
+                                                 f"Offline payment refused: {en} [{key}]"))
 
 
 def wallet_offline_decision(reason: str) -> OfflineDecision:
     """Wallet codes cannot be taken offline; ``reason`` says why the host is offline."""
-    return OfflineDecision(False, "wallet.online_only",
-                           f"付款码支付需要联网，当前不可用（{reason}） / Payment codes need the "
-                           f"host; disabled now ({reason}). 请改用会员或现金 / Use member "
-                           "or cash instead")
+    return OfflineDecision(False, "wallet.online_only", Bilingual(
+        f"付款码支付需要联网，当前不可用（{reason}），请改用会员或现金",
+        f"Payment codes need the host; disabled now ({reason}). Use member or cash instead"))
 
 
 def check_offline(tender: Tender, amount_fen: int, exposure: Exposure,

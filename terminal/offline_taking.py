@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from terminal.attempt import Attempt, Tender
+from terminal.bilingual import Bilingual
 from terminal.errors import UserFacingError
 from terminal.money import format_amount
 from terminal.offline_policy import OfflineDecision, check_offline
@@ -35,7 +36,8 @@ def take_offline(store: OfflineStore, settings: Settings, clock: Clock, *, tende
                          member_ref=member_ref, evidence=evidence, taken_offline=True)
 
 
-def offline_message(attempt: Attempt) -> str:
+def offline_message(attempt: Attempt) -> Bilingual:
     amount = format_amount(attempt.amount_fen)
-    return (f"离线收款成功 {amount}，联网后自动上传 / Taken offline {amount}; it is forwarded "
-            "to the host when the network is back")
+    return Bilingual(f"离线收款成功 {amount}，联网后自动上传",
+                     f"Taken offline {amount}; it is forwarded to the host when the network "
+                     "is back")

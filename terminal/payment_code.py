@@ -19,6 +19,9 @@ class Wallet(str, Enum):
     WECHAT = "wechat"
     UNIONPAY = "unionpay"
 
+    def __str__(self) -> str:      # as stored in the journal and shown in lists
+        return self.value
+
     @property
     def display_name(self) -> str:
         return {"alipay": "支付宝 Alipay", "wechat": "微信支付 WeChat Pay",
@@ -43,8 +46,8 @@ class CodeRule:
         return self.prefix_lo <= prefix <= self.prefix_hi
 
 
-#: ARCHITECTURE.md: Alipay 16-24 digits starting 25-30, WeChat Pay 18 digits starting
-#: 10-15, UnionPay 19 digits starting 62.
+#: docs/scanning.md ("Which codes are payment codes"): Alipay 16-24 digits starting
+#: 25-30, WeChat Pay 18 digits starting 10-15, UnionPay 19 digits starting 62.
 DEFAULT_CODE_RULES: tuple[CodeRule, ...] = (
     CodeRule(Wallet.ALIPAY, 25, 30, 16, 24),
     CodeRule(Wallet.WECHAT, 10, 15, 18, 18),

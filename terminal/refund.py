@@ -11,6 +11,7 @@ import logging
 from dataclasses import dataclass
 
 from terminal.attempt import Attempt
+from terminal.bilingual import Bilingual
 from terminal.errors import HostError, UserFacingError
 from terminal.money import format_amount
 from terminal.ports.host import Clock, PaymentHost
@@ -24,7 +25,7 @@ class RefundResult:
     attempt: Attempt
     out_request_no: str
     accepted: bool
-    message: str
+    message: Bilingual
 
 
 class RefundError(UserFacingError):
@@ -74,15 +75,17 @@ class Refunds:
             answer = self._host.refund(out_trade_no, amount_fen, request_no, reason)
         except HostError as exc:
             log.warning("refund %s unanswered: %s", request_no, type(exc).__name__)
-            return RefundResult(attempt, request_no, False,
-                                "退款结果未知，请稍后重试同一退款 / Refund outcome unknown; "
-                                "retry later (the same refund is re-sent, never doubled)")
+            return RefundResult(attempt, request_no, False, Bilingual(
+                "退款结果未知，请稍后重试同一退款",
+                "Refund outcome unknown; retry later (the same refund is re-sent, never "
+                "doubled)"))
         now = self._clock.now()
         if not answer.accepted:
             self._journal.record_refund(request_no, out_trade_no, amount_fen, "refused", now,
                                         answer.sub_code)
             return RefundResult(attempt, request_no, False,
-                                f"退款被拒绝：{answer.sub_code} / Refund refused: {answer.sub_code}")
+                                Bilingual(f"退款被拒绝：{answer.sub_code}",
+                                          f"Refund refused: {answer.sub_code}"))
         self._journal.record_refund(request_no, out_trade_no, amount_fen, "accepted", now)
         refunded = attempt.refunded_fen + amount_fen
         state = TxState.REFUNDED if refunded >= attempt.amount_fen else TxState.PARTIALLY_REFUNDED
@@ -90,5 +93,6 @@ class Refunds:
                                      detail={"out_request_no": request_no,
                                              "amount_fen": amount_fen},
                                      refunded_fen=refunded)
+        amount = format_amount(amount_fen)
         return RefundResult(attempt, request_no, True,
-                            f"退款成功 {format_amount(amount_fen)} / Refunded {format_amount(amount_fen)}")
+                            Bilingual(f"退款成功 {amount}", f"Refunded {amount}"))

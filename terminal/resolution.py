@@ -1,6 +1,6 @@
 """Resolving a payment whose outcome is unknown: query, poll, then cancel.
 
-The rules (ARCHITECTURE.md, per wallet in ``ResolverSettings``):
+The rules (docs/host.md, "Unknown outcomes"; per wallet in ``ResolverSettings``):
 
 * query ``first_query_delay_s`` after the charge, then every ``poll_interval_s``;
 * TRADE_SUCCESS → approved, TRADE_CLOSED → closed, WAIT_BUYER_PAY → keep polling;
@@ -43,7 +43,9 @@ class PlannedStep:
 def timings_for(settings: ResolverSettings, attempt: Attempt) -> WalletTimings:
     if attempt.tender is Tender.MEMBER:
         return settings.member
-    return getattr(settings, attempt.wallet, settings.alipay)
+    if attempt.wallet is None:
+        return settings.alipay
+    return getattr(settings, attempt.wallet.value, settings.alipay)
 
 
 def plan_next_step(attempt: Attempt, timings: WalletTimings) -> PlannedStep:

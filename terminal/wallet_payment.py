@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from typing import Callable
 
 from terminal.attempt import Attempt, Tender
+from terminal.bilingual import Bilingual
 from terminal.errors import HostRejected, HostUnreachable, OutcomeUnknown
 from terminal.host_messages import PayOutcome, PayRequest
 from terminal.connectivity import REASON_FORCED, ConnectivityMonitor
 from terminal.money import format_amount, validate_fen
-from terminal.offline_policy import wallet_offline_decision
+from terminal.offline_policy import OfflineDecision, wallet_offline_decision
 from terminal.offline_taking import OfflineRefused
 from terminal.payment_code import DuplicateCodeGuard, classify_code
 from terminal.ports.host import Clock, PaymentHost
@@ -37,7 +38,7 @@ NOT_SENT = "PAYTERM.HOST_UNREACHABLE"
 @dataclass(frozen=True)
 class PaymentResult:
     attempt: Attempt
-    message: str            # bilingual sentence for the cashier / customer
+    message: Bilingual      # for the cashier / customer
 
     @property
     def state(self) -> TxState:
@@ -48,26 +49,30 @@ class PaymentResult:
         return self.attempt.state is TxState.APPROVED
 
 
-def describe(attempt: Attempt) -> str:
-    """A bilingual sentence saying what happened to ``attempt``."""
+def describe(attempt: Attempt) -> Bilingual:
+    """What happened to ``attempt``, in both languages. A host's own words (``sub_msg``)
+    go into each half as they are: they are never split on a separator."""
     amount = format_amount(attempt.amount_fen)
     state = attempt.state
     if state is TxState.APPROVED:
-        return f"支付成功 {amount} / Payment approved {amount}"
+        return Bilingual(f"支付成功 {amount}", f"Payment approved {amount}")
     if state is TxState.DECLINED:
         if attempt.sub_code == NOT_SENT:
-            return "网络不可用，未扣款，请改用其他方式 / Host unreachable, nothing was charged; use another way to pay"
+            return Bilingual("网络不可用，未扣款，请改用其他方式",
+                             "Host unreachable, nothing was charged; use another way to pay")
         zh, en = DECLINE_REASONS.get(attempt.sub_code, (attempt.sub_msg or attempt.sub_code,) * 2)
-        return f"支付失败：{zh} / Payment declined: {en}"
+        return Bilingual(f"支付失败：{zh}", f"Payment declined: {en}")
     if state is TxState.CLOSED:
-        return "交易已关闭，未扣款 / Trade closed, nothing was charged"
+        return Bilingual("交易已关闭，未扣款", "Trade closed, nothing was charged")
     if state is TxState.CANCELLED:
-        return "交易已撤销，款项已退回或未扣款 / Trade cancelled; any money taken is returned"
+        return Bilingual("交易已撤销，款项已退回或未扣款",
+                         "Trade cancelled; any money taken is returned")
     if state in (TxState.REFUNDED, TxState.PARTIALLY_REFUNDED):
-        return f"已退款 {format_amount(attempt.refunded_fen)} / Refunded {format_amount(attempt.refunded_fen)}"
+        refunded = format_amount(attempt.refunded_fen)
+        return Bilingual(f"已退款 {refunded}", f"Refunded {refunded}")
     if attempt.waiting_for_password:
-        return "等待顾客输入密码 / Waiting for the customer to enter the password"
-    return "结果确认中，请勿重复收款 / Confirming the result, do not charge again"
+        return Bilingual("等待顾客输入密码", "Waiting for the customer to enter the password")
+    return Bilingual("结果确认中，请勿重复收款", "Confirming the result, do not charge again")
 
 
 DECLINE_REASONS = {
@@ -78,6 +83,20 @@ DECLINE_REASONS = {
     "ACQ.MEMBER_NOT_FOUND": ("会员不存在", "member not found"),
     "isv.invalid-signature": ("签名错误，请联系技术人员", "signature error, call a technician"),
 }
+
+
+def wallet_refusal(settings: Settings,
+                   connectivity: ConnectivityMonitor | None) -> OfflineDecision | None:
+    """Why a payment code cannot be taken now (the host is known to be offline, or the
+    terminal is forced offline), or None when it can. Screens ask this before offering
+    the tender; ``WalletPayment.pay`` asks it again before journaling anything."""
+    if connectivity is not None:
+        status = connectivity.status()
+        if not status.online:
+            return wallet_offline_decision(status.reason)
+    elif settings.offline.forced_offline:
+        return wallet_offline_decision(REASON_FORCED)
+    return None
 
 
 class WalletPayment:
@@ -132,12 +151,9 @@ class WalletPayment:
     def _refuse_when_offline(self) -> None:
         """Wallet codes are online-only: when the host is known to be unreachable the
         tender is refused up front, with the reason, before a code is even read."""
-        if self._connectivity is not None:
-            status = self._connectivity.status()
-            if not status.online:
-                raise OfflineRefused(wallet_offline_decision(status.reason))
-        elif self._settings.offline.forced_offline:
-            raise OfflineRefused(wallet_offline_decision(REASON_FORCED))
+        refusal = wallet_refusal(self._settings, self._connectivity)
+        if refusal is not None:
+            raise OfflineRefused(refusal)
 
     def _send(self, attempt: Attempt, request: PayRequest) -> Attempt:
         no = attempt.out_trade_no

@@ -1,4 +1,7 @@
-"""The dependency rules of ARCHITECTURE.md, checked on the source (imports parsed, not run).
+"""The dependency rules of README "How it is built", checked on the source (imports
+parsed, not run). The import-linter contracts in pyproject.toml check the same layers
+and the sub-layers of ui/ (tests/test_import_contracts.py); this file keeps the checks
+that also cover tests/.
 
 ui -> (terminal, drivers, offline_queue); drivers -> terminal; offline_queue -> terminal.
 terminal/ imports no Qt, OpenCV, serial, ESC/POS, SQL, HTTP or ONNX library.

@@ -64,8 +64,10 @@ class HostClient:
                                 pool=settings.pool_timeout_s)
         # Keep-alive: a pay is one round trip on an open connection. trust_env=False so a
         # proxy variable on the kiosk cannot silently reroute signed payment requests.
+        # One client serves every worker of the process (payments, refunds, end of day,
+        # status, resolver, sync): enough connections that a pay never waits for a slot.
         self._http = httpx.Client(timeout=timeout, transport=transport, trust_env=False,
-                                  limits=httpx.Limits(max_connections=4,
+                                  limits=httpx.Limits(max_connections=8,
                                                       max_keepalive_connections=2,
                                                       keepalive_expiry=30.0))
 

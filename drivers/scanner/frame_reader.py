@@ -17,19 +17,27 @@ their cost where a code actually is):
    continues on the next frame where it stopped (round robin, ``RetryCursor``).
 
 Both modes are the same reader and the same steps; only the schedule differs.
+
+Exact payloads: ZBar returns its own UTF-8 re-encoding of a guessed character set, so
+when it reads a symbol whose payload is not plain ASCII, zxing-cpp reads the same
+picture and its read (raw bytes, character set from the ECI or its detection) replaces
+ZBar's; if zxing-cpp cannot read that symbol, ZBar's read stays and says it is not
+exact.
 Results are classified (payment code or not, and why), and when a frame holds several
 codes one is chosen deterministically (see ``terminal.code_read.choose_read``).
 """
 
 from __future__ import annotations
 
+import base64
+import dataclasses
 import enum
 import logging
 import time
 from typing import Callable, Iterable
 
-from terminal.code_read import (ClassifiedRead, CodeRead, FrameDecode, choose_read,
-                                classify_read, code_key)
+from terminal.code_read import (CharsetSource, ClassifiedRead, CodeRead, FrameDecode,
+                                choose_read, classify_read, code_key, neutralise_controls)
 from terminal.payment_code import DEFAULT_CODE_RULES, CodeRule
 from drivers.scanner.code_evidence import find_code_regions
 from drivers.scanner.frame_preparation import (VARIANTS, Box, Prepared, UnusableImage,
@@ -167,7 +175,22 @@ class FrameCodeReader:
         except Exception:  # a decoder bug must cost one frame, never the worker
             log.exception("%s failed on %s", decoder, picture.name)
             return []
-        return _unique(_in_frame(reads, picture))
+        reads = _in_frame(reads, picture)
+        if any(r.charset_source is CharsetSource.ZBAR and not r.raw.isascii() for r in reads):
+            reads = self._exact_from_zxing(reads, picture)
+        return _unique(reads)
+
+    def _exact_from_zxing(self, reads: list[CodeRead], picture: Prepared) -> list[CodeRead]:
+        """Replace ZBar's non-ASCII reads with zxing-cpp's read of the same symbol."""
+        exact, _ = self._run_zxing(picture)
+        out = []
+        for read in reads:
+            twin = None
+            if read.charset_source is CharsetSource.ZBAR and not read.raw.isascii():
+                twin = next((z for z in exact if z.symbology is read.symbology
+                             and _same_place(z.polygon, read.polygon)), None)
+            out.append(twin or read)
+        return out
 
     def _run_zxing(self, picture: Prepared) -> tuple[list[CodeRead], list]:
         try:
@@ -188,7 +211,17 @@ def _strategy(found: list[CodeRead], step: RetryStep, region: Prepared) -> str:
 def _in_frame(reads: list[CodeRead], picture: Prepared) -> list[CodeRead]:
     if picture.scale == 1.0 and picture.offset == (0, 0):
         return reads
-    return [CodeRead(r.symbology, r.raw, picture.to_frame(r.polygon), r.decoder) for r in reads]
+    return [dataclasses.replace(r, polygon=picture.to_frame(r.polygon)) for r in reads]
+
+
+def _same_place(a: tuple, b: tuple) -> bool:
+    """Whether the centre of polygon ``a`` lies inside the bounding box of ``b``."""
+    if not a or not b:
+        return False
+    cx = sum(p[0] for p in a) / len(a)
+    cy = sum(p[1] for p in a) / len(a)
+    return min(p[0] for p in b) <= cx <= max(p[0] for p in b) and \
+        min(p[1] for p in b) <= cy <= max(p[1] for p in b)
 
 
 def _unique(reads: list[CodeRead]) -> list[CodeRead]:
@@ -202,13 +235,40 @@ def _unique(reads: list[CodeRead]) -> list[CodeRead]:
     return out
 
 
+#: What the display form of a payload may show before it is cut (it says so).
+DISPLAY_CHARS = 200
+WITHHELD_PAYMENT_CODE = "payment code: shown masked only (never printed in full)"
+
+
 def describe(read: ClassifiedRead) -> dict:
-    """A JSON-ready description of one read: payment codes masked, text neutralised."""
+    """A JSON-ready description of one read.
+
+    ``text`` is the exact payload text (control characters and all, never cut) and
+    ``bytes_base64`` the exact payload bytes; ``charset`` / ``charset_source`` say which
+    character set decoded them and who decided it (the symbol's ECI, zxing-cpp's
+    detection, plain ASCII); ``text`` is null for binary data, where no character set
+    round-trips. ``exact`` is false only when the raw bytes were not available (ZBar
+    alone read the symbol). ``display`` is a separate form safe for a terminal or a
+    label: control characters neutralised, cut at 200 characters with "…"
+    (``display_cut``). A payment code's payload is withheld (``withheld`` says why) and
+    shown masked, as everywhere.
+    """
+    payload = read.read.payload
+    withheld = read.is_payment_code
+    display = read.payment_code.masked if read.payment_code else \
+        neutralise_controls(read.read.text, DISPLAY_CHARS)
+    full = read.read.text if not withheld else display
     return {
         "symbology": read.read.symbology.value,
-        "text": read.display_text,
-        "encoding": read.read.encoding.value,
-        "bytes": len(read.read.raw),
+        "text": None if withheld else payload.text,
+        "bytes_base64": None if withheld else base64.b64encode(payload.raw).decode("ascii"),
+        "bytes": len(payload.raw),
+        "charset": payload.charset,
+        "charset_source": payload.source.value,
+        "exact": payload.exact,
+        "withheld": WITHHELD_PAYMENT_CODE if withheld else None,
+        "display": display,
+        "display_cut": len(neutralise_controls(full, 10**9)) > DISPLAY_CHARS,
         "payment_code": read.is_payment_code,
         "wallet": read.payment_code.wallet.value if read.payment_code else None,
         "reason": read.reason,

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 from terminal.settings.schema import setting
+
+
+class KioskMode(str, Enum):
+    """Which app the touchscreen runs."""
+
+    CASHIER = "cashier"     # a staffed lane: amount keypad, every tender, refunds, end of day
+    KIOSK = "kiosk"         # self-service face-pay: full screen, shoppers only
+
+    def __str__(self) -> str:      # as written in the settings file and on screen
+        return self.value
 
 
 def parse_fixed_item(text: str) -> tuple[str, int]:
@@ -17,7 +28,7 @@ def parse_fixed_item(text: str) -> tuple[str, int]:
 
 @dataclass(frozen=True)
 class KioskSettings:
-    mode: str = setting("cashier", choices=("cashier", "kiosk"))
+    mode: KioskMode = setting(KioskMode.CASHIER, choices=tuple(KioskMode))
     elder_mode: bool = setting(False)
     idle_timeout_s: float = setting(60.0, min=5, max=3600)
     language: str = setting("zh", choices=("zh", "en"), doc="language at start-up")

@@ -8,6 +8,7 @@ Pure: the caller reads the file (``tomllib``) and passes the parsed mapping and
 from __future__ import annotations
 
 import dataclasses
+import enum
 import types
 import typing
 from typing import Any, Mapping
@@ -136,6 +137,12 @@ def _coerce(key: str, hint: Any, value: Any):
         if isinstance(value, str):
             return str(value)
         raise ConfigError(key, f"must be text; got {value!r}")
+    if isinstance(hint, type) and issubclass(hint, enum.Enum):
+        try:
+            return hint(value.strip() if isinstance(value, str) else value)
+        except ValueError:
+            names = ", ".join(str(member.value) for member in hint)
+            raise ConfigError(key, f"must be one of {names}; got {value!r}") from None
     raise ConfigError(key, f"unsupported setting type {hint!r}")
 
 
@@ -149,5 +156,6 @@ def redacted(settings: Any) -> dict:
         elif f.metadata.get("secret"):
             out[f.name] = "***" if value else ""
         else:
-            out[f.name] = list(value) if isinstance(value, tuple) else value
+            out[f.name] = (list(value) if isinstance(value, tuple) else
+                           value.value if isinstance(value, enum.Enum) else value)
     return out

@@ -1,8 +1,9 @@
 """Time budgets for resolving a payment whose outcome is unknown, per wallet.
 
-Defaults follow the wallets' published rules (ARCHITECTURE.md): WeChat queries 5 s after
-a system error, re-queries about every 10 s and reverses no earlier than 15 s after the
-charge; Alipay polls every 3-5 s and cancels when the budget runs out.
+Defaults follow the wallets' published rules (docs/host.md, "Unknown outcomes"): WeChat
+queries 5 s after a system error, re-queries about every 10 s and reverses no earlier
+than 15 s after the charge; Alipay polls every 3-5 s and cancels when the budget runs
+out.
 """
 
 from __future__ import annotations

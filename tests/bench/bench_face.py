@@ -25,9 +25,9 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
 from drivers.face.engine import load_engine  # noqa: E402
-from drivers.face.enrolment import enrol_member  # noqa: E402
 from drivers.face.gallery import TemplateGallery  # noqa: E402
 from terminal.settings.face_section import FaceSettings  # noqa: E402
+from ui.services.face_enrolment import enrol_member  # noqa: E402
 from offline_queue.face_store import open_face_store  # noqa: E402
 from tests.conftest import MODELS_DIR  # noqa: E402
 from tests.unit.drivers.face.face_samples import enrolment_samples, face_settings, photo  # noqa: E402
@@ -151,7 +151,8 @@ def bench_enrolment(engine) -> dict:
             start = time.perf_counter()
             enrol_member(engine=engine, gallery=gallery, store=store, settings=face_settings(),
                          member_id=f"m{i}", phone="13800001234", samples=samples,
-                         consent_given=True, recorded_by="bench")
+                         consent_given=True,
+                         consent_text=face_settings().consent_text, recorded_by="bench")
             times.append((time.perf_counter() - start) * 1000)
         store.close()
     return {**summary(times), "samples_per_member": len(samples)}

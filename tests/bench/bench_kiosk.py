@@ -32,9 +32,9 @@ import sys, time
 t0 = time.perf_counter()
 sys.path.insert(0, sys.argv[1])
 from PySide6.QtCore import QTimer
-from ui.context import build_context
-from ui.kiosk.app import application, build_shell
-from ui.services.build import build_services
+from ui.composition.context import build_context
+from ui.composition.kiosk_app import application, build_shell
+from ui.composition.kiosk_services import build_services
 ctx = build_context(sys.argv[2], None, env={}, with_logging=False,
                     overrides={"printer": {"enabled": False}, "camera": {"source": "sim"},
                                "face": {"models_dir": sys.argv[3]},
@@ -78,11 +78,11 @@ sys.path.insert(0, sys.argv[1])
 MODELS, seconds = sys.argv[2], float(sys.argv[3])
 from PySide6.QtCore import QEventLoop, QTimer
 from drivers.camera.camera_frame_source import CameraFrameSource
-from ui.context import build_context
+from ui.composition.context import build_context
 from ui.demo.demo_camera import DemoScene
 from ui.demo.gui import _loader_enrolling_astronaut, demo_codes
-from ui.kiosk.app import application, build_shell
-from ui.services.build import build_services
+from ui.composition.kiosk_app import application, build_shell
+from ui.composition.kiosk_services import build_services
 ctx = build_context(tempfile.mkdtemp(), None, env={}, with_logging=False, overrides={
     # Velocity limits raised: this window identifies the same member dozens of times,
     # which the real limit (5 an hour) would rightly refuse after the fifth.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from ui.services.views import Outcome, TerminalStatus
+from ui.services.views import Outcome, PaymentOrder, TerminalStatus
 
 pytestmark = pytest.mark.gui
 
@@ -35,19 +35,25 @@ def test_tender_without_amount_says_what_to_do(make_shell):
     assert services.payments.calls == []
 
 
-@pytest.mark.parametrize("script, signal, outcome", [
-    ("approved", "payment_approved", Outcome.APPROVED),
-    ("declined", "payment_declined", Outcome.DECLINED),
-    ("resolving", "payment_unresolved", Outcome.RESOLVING),
+def shown(shell, outcome):
+    """Wait for the result screen to show its payment's ``outcome``."""
+    return dict(signal=shell.screen("result").payment_shown, timeout=5000,
+                check_params_cb=lambda view: view.outcome is outcome)
+
+
+@pytest.mark.parametrize("script, outcome", [
+    ("approved", Outcome.APPROVED),
+    ("declined", Outcome.DECLINED),
+    ("resolving", Outcome.RESOLVING),
 ])
-def test_code_payment_outcomes(make_shell, qtbot, script, signal, outcome):
+def test_code_payment_outcomes(make_shell, qtbot, script, outcome):
     shell, services = make_shell()
     services.payments.code_script = script
     type_amount(shell, "12.34")
     shell.screen("sale").tender_buttons["wallet"].click()
     assert shell.current().name == "scan"
     assert services.camera.purposes == ["code"]
-    with qtbot.waitSignal(getattr(shell.bridge, signal), timeout=5000):
+    with qtbot.waitSignal(**shown(shell, outcome)):
         shell.deliver_code("281234567890123456")
     result = shell.screen("result")
     qtbot.waitUntil(lambda: result.view is not None and result.view.outcome is outcome)
@@ -81,7 +87,7 @@ def test_waiting_for_password_shows_countdown_then_resolving(make_shell, qtbot):
 def test_scanner_gun_scan_on_sale_screen_pays_at_once(make_shell, qtbot):
     shell, services = make_shell()
     type_amount(shell, "8.8")
-    with qtbot.waitSignal(shell.bridge.payment_approved, timeout=5000):
+    with qtbot.waitSignal(**shown(shell, Outcome.APPROVED)):
         shell.deliver_code("131234567890123456")
     assert services.payments.calls[0][:2] == ("code", 880)
 
@@ -93,7 +99,7 @@ def test_cash_payment_gives_change(make_shell, qtbot):
     cash = shell.screen("cash")
     cash.note_buttons[0].click()           # ￥50
     assert "37.66" in cash.change.text()
-    with qtbot.waitSignal(shell.bridge.payment_approved, timeout=5000):
+    with qtbot.waitSignal(**shown(shell, Outcome.APPROVED)):
         cash.confirm_button.click()
     assert services.payments.calls == [("cash", 1234, 5000)]
     result = shell.screen("result")
@@ -199,10 +205,47 @@ def test_language_switch_at_run_time(make_shell):
 
 
 def test_worker_failure_is_a_sentence_and_result_screen_offers_another_way(make_shell, qtbot):
-    shell, _ = make_shell()
-    shell.go("result", amount_fen=500, tender="wallet")
-    shell.bridge.task_failed.emit("payments", "数据库已满 / Storage is full: call a technician")
+    shell, services = make_shell()
+    services.payments.code_script = "storage_error"
+    type_amount(shell, "5")
+    with qtbot.waitSignal(**shown(shell, Outcome.DECLINED)):
+        shell.deliver_code("281234567890123456")
     result = shell.screen("result")
     assert result.view.outcome is Outcome.DECLINED
     assert "数据库已满" in result.message.text()
+    assert result.other_way_button.isVisible()
     assert "Traceback" not in shell.error_label.text()
+    result.other_way_button.click()
+    assert shell.current().name == "sale" and shell.screen("sale").amount.fen() == 500
+
+
+def test_result_screen_shows_only_the_payment_it_started(make_shell, qtbot):
+    shell, services = make_shell()
+    services.payments.code_script = "waiting"
+    type_amount(shell, "1")
+    shell.deliver_code("281234567890123456")
+    result = shell.screen("result")
+    first = result.request_id
+    qtbot.waitUntil(lambda: result.view is not None
+                    and result.view.outcome is Outcome.WAITING_PASSWORD)
+    # Another payment starts on the same screen; the first one's late reports (it is
+    # still waiting, then resolving) must never be shown as the second's outcome.
+    services.payments.code_script = "approved"
+    shell.go("result", order=PaymentOrder.with_code(200, "281234567890123457"))
+    assert result.request_id != first
+    qtbot.waitUntil(lambda: result.view is not None and result.view.outcome is Outcome.APPROVED)
+    services.payments.stop_waiting()      # the first payment now reports "resolving"
+    qtbot.wait(300)
+    assert result.view.outcome is Outcome.APPROVED and result.view.amount_fen == 200
+    assert result.view.request_id == result.request_id
+
+
+def test_a_host_reason_containing_the_separator_is_shown_whole(make_shell, qtbot):
+    shell, services = make_shell()
+    services.payments.code_script = "declined_host_words"
+    shell.language_button.click()                        # English
+    type_amount(shell, "3")
+    with qtbot.waitSignal(**shown(shell, Outcome.DECLINED)):
+        shell.deliver_code("281234567890123456")
+    text = shell.screen("result").message.text()
+    assert text.startswith("Payment declined: 余额不足 / insufficient funds (51)")

@@ -7,20 +7,20 @@ import pytest
 
 from terminal.settings.model import settings_from
 from tests.ui.fakes.services import fake_services
-from ui.services.views import Outcome
+from ui.services.views import Outcome, PaymentOrder
 
 pytestmark = pytest.mark.gui
 
 
-def test_fake_payment_reports_progress_then_outcome(qtbot, data_dir):
+def test_fake_payment_reports_progress_then_outcome_to_the_caller(qtbot, data_dir):
     services = fake_services(data_dir, settings_from({}, {}))
     seen = []
-    services.bridge.payment_updated.connect(lambda v: seen.append(v.outcome))
-    services.bridge.payment_declined.connect(lambda v: seen.append(v.outcome))
     services.payments.code_script = "declined"
-    with qtbot.waitSignal(services.bridge.payment_declined, timeout=5000):
-        services.payments.pay_code(100, "281234567890123456")
-    assert seen == [Outcome.IN_PROGRESS, Outcome.DECLINED]
+    request_id = services.payments.start(PaymentOrder.with_code(100, "281234567890123456"),
+                                         seen.append)
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=5000)
+    assert [v.outcome for v in seen] == [Outcome.IN_PROGRESS, Outcome.DECLINED]
+    assert {v.request_id for v in seen} == {request_id}
 
 
 def test_fake_offline_payments_refuse_codes_but_not_cash(data_dir):

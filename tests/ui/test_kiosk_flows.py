@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from ui.services.views import Outcome
+
 pytestmark = pytest.mark.gui
 
 
@@ -26,7 +28,8 @@ def test_face_pay_happy_path(make_shell, qtbot):
     confirm = shell.screen("confirm")
     assert "***001" in confirm.member.text()
     assert confirm.code_button.isVisible()
-    with qtbot.waitSignal(shell.bridge.payment_approved, timeout=5000):
+    with qtbot.waitSignal(shell.screen("result").payment_shown, timeout=5000,
+                          check_params_cb=lambda view: view.outcome is Outcome.APPROVED):
         confirm.confirm_button.click()
     assert services.payments.calls == [("member", 1880, "M001")]
 

@@ -14,7 +14,7 @@ def attempt_to_json(attempt: Attempt) -> dict:
         "out_trade_no": attempt.out_trade_no,
         "state": attempt.state.value,
         "tender": attempt.tender.value,
-        "wallet": attempt.wallet,
+        "wallet": attempt.wallet.value if attempt.wallet else "",
         "code": attempt.code_masked,
         "member": attempt.member_ref,
         "amount_fen": attempt.amount_fen,
@@ -27,13 +27,14 @@ def attempt_to_json(attempt: Attempt) -> dict:
         "waiting_for_password": attempt.waiting_for_password,
         "offline": attempt.offline,
         "needs_attention": attempt.needs_attention,
-        "message": describe(attempt),
+        "message": str(describe(attempt)),
     }
 
 
 def attempt_row(attempt: Attempt) -> dict:
     return {"trade": attempt.out_trade_no, "time": local_time(attempt.created_at),
-            "amount": format_amount(attempt.amount_fen), "tender": attempt.wallet or attempt.tender.value,
+            "amount": format_amount(attempt.amount_fen),
+            "tender": str(attempt.wallet or attempt.tender.value),
             "payer": attempt.code_masked or attempt.member_ref, "state": attempt.state.value,
             "reason": attempt.sub_code}
 

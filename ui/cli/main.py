@@ -15,7 +15,7 @@ import sys
 from terminal.errors import ConfigError, TerminalError, UserFacingError
 from ui.cli import commands
 from ui.cli.output import print_error
-from ui.context import build_context
+from ui.composition.context import build_context
 
 log = logging.getLogger("payterm.cli")
 

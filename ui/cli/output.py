@@ -6,6 +6,10 @@ import json
 import sys
 from typing import Any
 
+from ui.text_table import display_width, pad, print_table
+
+__all__ = ["display_width", "pad", "print_error", "print_json", "print_table"]
+
 
 def print_json(data: Any) -> None:
     print(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True, default=str))
@@ -13,24 +17,3 @@ def print_json(data: Any) -> None:
 
 def print_error(message: str) -> None:
     print(message, file=sys.stderr)
-
-
-def print_table(rows: list[dict], columns: list[str]) -> None:
-    """A plain aligned table; CJK characters count as two columns."""
-    if not rows:
-        print("(none / 无)")
-        return
-    widths = {c: max(display_width(c), *(display_width(str(r.get(c, ""))) for r in rows))
-              for c in columns}
-    print("  ".join(pad(c, widths[c]) for c in columns))
-    for row in rows:
-        print("  ".join(pad(str(row.get(c, "")), widths[c]) for c in columns))
-
-
-def display_width(text: str) -> int:
-    import unicodedata
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def pad(text: str, width: int) -> str:
-    return text + " " * (width - display_width(text))

@@ -34,10 +34,12 @@ class Autopilot:
         bridge = shell.bridge
         bridge.status_changed.connect(
             lambda status: status.host_online and self._count("host_online")())
-        for name in ("payment_approved", "receipt_printed", "transactions_loaded",
+        for name in ("receipt_printed", "transactions_loaded",
                      "end_of_day_finished", "status_changed", "face_identified",
                      "face_failed"):
             getattr(bridge, name).connect(self._count(name))
+        # Payments answer the screen that started them: watch that screen.
+        shell.screen("result").payment_shown.connect(self._on_payment_shown)
 
     def start(self) -> None:
         if not self.active:
@@ -105,10 +107,12 @@ class Autopilot:
              ("payment_approved", PAYMENT_TIMEOUT_MS)),
             (self._check_approved, ("receipt_printed>=1", 20_000)),
         ]
-        self.shell.bridge.payment_approved.connect(self._remember_approval)
         return steps
 
-    def _remember_approval(self, view) -> None:
+    def _on_payment_shown(self, view) -> None:
+        if view.outcome.value != "approved":
+            return
+        self._count("payment_approved")()
         if not self.approved_trade:
             self.approved_trade = view.out_trade_no
             log.info("autopilot: payment approved %s %d fen", view.out_trade_no,

@@ -25,14 +25,15 @@ def demo_samples(width: int = 640, height: int = 480) -> list[tuple[str, np.ndar
 
 def enrol_demo_member(ctx, engine, gallery) -> None:
     """Enrol the astronaut unless already enrolled (runs on the face loading thread)."""
-    from drivers.face.enrolment import enrol_member
-    from ui.services.build import face_store_factory
+    from ui.composition.kiosk_services import face_store_factory
+    from ui.services.face_enrolment import enrol_member
     store = face_store_factory(ctx)()
     try:
         if gallery.member_count() > 0:
             return
         enrol_member(engine=engine, gallery=gallery, store=store, settings=ctx.settings.face,
                      member_id=DEMO_MEMBER_ID, phone=DEMO_PHONE, samples=demo_samples(),
-                     consent_given=True, recorded_by="demo")
+                     consent_given=True,
+                     consent_text=ctx.settings.face.consent_text, recorded_by="demo")
     finally:
         store.close()

@@ -17,7 +17,7 @@ from drivers.host.simulator.behaviours import Behaviour, code_for
 from drivers.host.simulator.config import MemberSeed, SimulatorConfig
 from drivers.host.simulator.runner import start_simulator
 from terminal.payment_code import mask_code
-from ui.context import AppContext, build_context
+from ui.composition.context import AppContext, build_context
 from ui.demo.demo_member import DEMO_BALANCE_FEN, DEMO_MEMBER_ID, DEMO_PHONE
 from ui.models_location import resolve_models_dir
 
@@ -62,8 +62,8 @@ def _run_with_simulator(ctx: AppContext, args, demo_dir: Path, sim) -> int:
     from ui.demo.autopilot import Autopilot
     from ui.demo.console import DemoConsole
     from ui.demo.demo_camera import DemoScene
-    from ui.kiosk.app import application, build_shell, install_wedge_scanner
-    from ui.services.build import build_services, configured_printer
+    from ui.composition.kiosk_app import application, build_shell, install_wedge_scanner
+    from ui.composition.kiosk_services import build_services, configured_printer
     emulator = PrinterEmulator(demo_dir / "printer", columns=32, dots_per_line=384,
                                out_dir=demo_dir / "receipts").start()
     try:
@@ -110,7 +110,7 @@ def _run_with_simulator(ctx: AppContext, args, demo_dir: Path, sim) -> int:
 def _loader_enrolling_astronaut(ctx):
     """The face loader, plus enrolling the demo member once the models are loaded."""
     from ui.demo.demo_member import enrol_demo_member
-    from ui.services.build import face_loader
+    from ui.composition.kiosk_services import face_loader
     original = face_loader(ctx)
 
     def load():

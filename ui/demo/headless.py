@@ -20,9 +20,9 @@ from drivers.host.simulator.runner import start_simulator
 from terminal.errors import UserFacingError
 from terminal.money import format_amount, parse_amount
 from terminal.payment_code import mask_code
-from ui.cli.output import print_table
-from ui.context import AppContext, build_context
-from ui.wiring.payments import open_host, open_journal, refunds, wallet_payment
+from ui.text_table import print_table
+from ui.composition.context import AppContext, build_context
+from ui.composition.payments import open_host, open_journal, refunds, wallet_payment
 
 # Short budgets so that waiting-for-password and cancel paths finish in seconds.
 DEMO_SETTINGS = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ui.cli.output import display_width
+from ui.text_table import display_width
 from ui.diagnostics.result import Status
 from ui.diagnostics.runner import DiagReport
 

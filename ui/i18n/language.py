@@ -1,7 +1,9 @@
 """The current language and the lookup of a string key in it.
 
-Domain messages arrive bilingual ("中文 / English"); ``pick`` keeps the half in the
-current language, so a message needs no second catalogue entry. Screens connect to
+Domain messages arrive bilingual: a ``terminal.bilingual.Bilingual`` pair (anything that
+carries outside text, such as a host's decline reason, is built that way and never
+split), or one of the code base's "中文 / English" constants; ``pick`` keeps the half in
+the current language, so a message needs no second catalogue entry. Screens connect to
 ``Translator.language_changed`` and re-set their texts (``retranslate``).
 """
 
@@ -11,6 +13,7 @@ from enum import Enum
 
 from PySide6.QtCore import QObject, Signal
 
+from terminal.bilingual import Bilingual
 from ui.i18n.strings import STRINGS
 
 
@@ -19,13 +22,10 @@ class Language(str, Enum):
     EN = "en"
 
 
-def pick(bilingual: str, language: Language) -> str:
-    """The part of a "中文 / English" sentence in ``language``; text without the
-    separator is returned as it is."""
-    if " / " not in bilingual:
-        return bilingual
-    zh, _, en = bilingual.partition(" / ")
-    return zh.strip() if language is Language.ZH else en.strip()
+def pick(bilingual: Bilingual | str, language: Language) -> str:
+    """The sentence in ``language``: a pair's own half, or the half of a "中文 /
+    English" constant; text without the separator is returned as it is."""
+    return Bilingual.of(bilingual).pick(language.value)
 
 
 class Translator(QObject):
@@ -56,5 +56,5 @@ class Translator(QObject):
         text = entry[0] if self._language is Language.ZH else entry[1]
         return text.format(**values) if values else text
 
-    def pick(self, bilingual: str) -> str:
+    def pick(self, bilingual: Bilingual | str) -> str:
         return pick(bilingual, self._language)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QMainWindow, QPushButton,
                                QStackedWidget, QVBoxLayout, QWidget)
 
+from terminal.settings.kiosk_section import KioskMode
 from terminal.settings.model import Settings
 from ui.i18n import Translator
 from ui.kiosk.screens.base import Screen
@@ -31,10 +32,13 @@ _USER_INPUT = (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.T
 
 @dataclass
 class ShellOptions:
-    mode: str = "cashier"           # "cashier" | "kiosk"
+    mode: KioskMode = KioskMode.CASHIER
     full_screen: bool = False
     hide_cursor: bool = False
     elder: bool = False
+
+    def __post_init__(self) -> None:
+        self.mode = KioskMode(self.mode)
 
 
 class _InputWatcher(QObject):
@@ -126,7 +130,7 @@ class Shell(QMainWindow):
     # -- navigation -----------------------------------------------------------------
     @property
     def home(self) -> str:
-        return "attract" if self.options.mode == "kiosk" else "sale"
+        return "attract" if self.options.mode is KioskMode.KIOSK else "sale"
 
     def screen(self, name: str) -> Screen:
         return self._screens[name]
@@ -148,9 +152,9 @@ class Shell(QMainWindow):
     def go_home(self) -> None:
         self.go(self.home)
 
-    def set_mode(self, mode: str) -> None:
+    def set_mode(self, mode: KioskMode | str) -> None:
         """Switch between the cashier and the self-service app (technician, demo)."""
-        self.options.mode = mode
+        self.options.mode = KioskMode(mode)
         self._retranslate()
         self.go_home()
 
@@ -160,13 +164,13 @@ class Shell(QMainWindow):
         self.watchdog.start()
         self._status_timer.start(int(self.settings.kiosk.status_refresh_s * 1000))
         self.services.status.refresh()
-        if self.options.mode == "kiosk" or self.options.full_screen:
+        if self.options.mode is KioskMode.KIOSK or self.options.full_screen:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
             self.showFullScreen()
         else:
             self.resize(1280, 800)
             self.show()
-        if self.options.mode == "kiosk" and self.options.hide_cursor:
+        if self.options.mode is KioskMode.KIOSK and self.options.hide_cursor:
             QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
         self.go_home()
 
@@ -219,7 +223,7 @@ class Shell(QMainWindow):
         self.setStyleSheet(style_sheet(self.elder))
 
     def _retranslate(self) -> None:
-        self.title.setText(self.tr.t("app.title_kiosk" if self.options.mode == "kiosk"
+        self.title.setText(self.tr.t("app.title_kiosk" if self.options.mode is KioskMode.KIOSK
                                      else "app.title_cashier"))
         self.language_button.setText(self.tr.t("app.other_language"))
         self.banner.retranslate()
@@ -230,7 +234,7 @@ class Shell(QMainWindow):
         self._exit_allowed = True
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt name)
-        if self.options.mode == "kiosk" and not self._exit_allowed:
+        if self.options.mode is KioskMode.KIOSK and not self._exit_allowed:
             log.info("close refused: kiosk mode needs the technician PIN")
             event.ignore()
             return
@@ -239,6 +243,6 @@ class Shell(QMainWindow):
             current.left()
         self.watchdog.stop()
         QApplication.instance().removeEventFilter(self._input_watcher)
-        if self.options.mode == "kiosk" and self.options.hide_cursor:
+        if self.options.mode is KioskMode.KIOSK and self.options.hide_cursor:
             QApplication.restoreOverrideCursor()
         event.accept()

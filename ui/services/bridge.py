@@ -6,21 +6,28 @@ worker calls ``bridge.poster.<signal>.emit(value)``, which only appends to a thr
 queue; a timer on the GUI thread drains the queue every few milliseconds and emits the
 real signals there. Camera frames are coalesced: only the newest waiting frame is
 painted, so a slow GUI never builds a backlog.
+
+Payments do not go through a signal that any screen may catch: their reports go back
+to whoever started them (``BridgePoster.deliver`` runs that caller's reply on the GUI
+thread), because the kiosk and the store's POS can both start payments.
 """
 
 from __future__ import annotations
 
 import collections
+import logging
 import threading
+from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 
+log = logging.getLogger(__name__)
+
 DRAIN_INTERVAL_MS = 10
 MAX_ITEMS_PER_DRAIN = 500
 
-SIGNAL_NAMES = ("payment_updated", "payment_approved", "payment_declined",
-                "payment_unresolved", "refund_finished", "transactions_loaded",
+SIGNAL_NAMES = ("refund_finished", "transactions_loaded",
                 "receipt_printed", "end_of_day_finished", "status_changed", "frame_captured",
                 "code_scanned", "face_progressed", "face_identified", "face_failed",
                 "face_ready_changed", "enrolment_finished", "selftest_finished", "task_failed")
@@ -51,8 +58,10 @@ class BridgePoster:
             else:
                 self._queue.append((name, args))
 
-    def emit_payment(self, view) -> None:
-        self.post(payment_signal_for(view), (view,))
+    def deliver(self, reply: Callable[..., None], *args: Any) -> None:
+        """Run ``reply(*args)`` on the GUI thread (a result for whoever asked)."""
+        with self._lock:
+            self._queue.append((reply, args))
 
     def take(self, limit: int) -> tuple[list, tuple | None]:
         with self._lock:
@@ -61,22 +70,7 @@ class BridgePoster:
         return items, frame
 
 
-def payment_signal_for(view) -> str:
-    from ui.services.views import Outcome
-    if view.outcome is Outcome.APPROVED:
-        return "payment_approved"
-    if view.outcome is Outcome.DECLINED:
-        return "payment_declined"
-    if view.outcome is Outcome.IN_PROGRESS:
-        return "payment_updated"
-    return "payment_unresolved"
-
-
 class ServiceBridge(QObject):
-    payment_updated = Signal(object)        # PaymentView, not final yet
-    payment_approved = Signal(object)       # PaymentView
-    payment_declined = Signal(object)       # PaymentView
-    payment_unresolved = Signal(object)     # PaymentView (waiting for password / resolving)
     refund_finished = Signal(object)        # RefundView
     transactions_loaded = Signal(object)    # TxLists
     receipt_printed = Signal(object)        # ReceiptView (printed or preview only)
@@ -100,15 +94,21 @@ class ServiceBridge(QObject):
         self._timer.timeout.connect(self.drain)
         self._timer.start()
 
-    def emit_payment(self, view) -> None:
-        """GUI thread only: route a PaymentView to the signal for its outcome."""
-        getattr(self, payment_signal_for(view)).emit(view)
-
     def drain(self) -> int:
         """Emit what the workers posted (GUI thread). Returns how many were emitted."""
         items, frame = self.poster.take(MAX_ITEMS_PER_DRAIN)
-        for name, args in items:
-            getattr(self, name).emit(*args)
+        failure: Exception | None = None
+        for target, args in items:
+            if callable(target):
+                try:
+                    target(*args)
+                except Exception as exc:  # the other callers still get their replies
+                    log.exception("a reply failed on the GUI thread")
+                    failure = failure or exc
+            else:
+                getattr(self, target).emit(*args)
         if frame is not None:
             self.frame_captured.emit(*frame)
+        if failure is not None:
+            raise failure
         return len(items) + (frame is not None)

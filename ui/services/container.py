@@ -1,4 +1,5 @@
-"""All the services one kiosk window uses, and how they are stopped together."""
+"""All the services one kiosk window uses, typed by what the screens may call
+(``ui.services.interfaces``), and how they are stopped together."""
 
 from __future__ import annotations
 
@@ -7,6 +8,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ui.services.bridge import ServiceBridge
+from ui.services.interfaces import (CameraService, EndOfDayService, EnrolmentService,
+                                    FacePayService, LogService, PaymentService, PrintService,
+                                    SelfTestService, SettingsService, StatusService,
+                                    TransactionService)
 
 log = logging.getLogger(__name__)
 
@@ -14,17 +19,17 @@ log = logging.getLogger(__name__)
 @dataclass
 class KioskServices:
     bridge: ServiceBridge
-    payments: Any           # interfaces.PaymentService
-    transactions: Any       # interfaces.TransactionService
-    printing: Any           # interfaces.PrintService
-    end_of_day: Any         # interfaces.EndOfDayService
-    status: Any             # interfaces.StatusService
-    camera: Any             # interfaces.CameraService
-    face_pay: Any           # interfaces.FacePayService
-    enrolment: Any          # interfaces.EnrolmentService
-    selftest: Any           # interfaces.SelfTestService
-    settings_editor: Any    # ui.services.settings_editor.SettingsEditor
-    logs: Any               # ui.services.log_reader.LogReader
+    payments: PaymentService
+    transactions: TransactionService
+    printing: PrintService
+    end_of_day: EndOfDayService
+    status: StatusService
+    camera: CameraService
+    face_pay: FacePayService
+    enrolment: EnrolmentService
+    selftest: SelfTestService
+    settings_editor: SettingsService
+    logs: LogService
     stoppers: list[Callable[[], Any]] = field(default_factory=list)
 
     def stop(self) -> None:

@@ -1,9 +1,13 @@
-"""Face-pay and live enrolment for the kiosk.
+"""Face-pay and live enrolment for the kiosk: a thin adapter between the camera, the
+face models and the face-pay rules.
 
 Models load on a background thread at start (the window is usable at once; face-pay
 says "loading" until they are ready). During a face-pay, camera frames go into a
-newest-frame pipeline whose one worker runs detection, liveness and the 1:N match;
-the decision rules are ``terminal.face_policy`` and ``terminal.risk``.
+newest-frame pipeline whose one worker measures each frame (``drivers.face``: detection,
+liveness, landmarks, the 1:N search) and feeds the facts to the running
+``terminal.face_pay_session.FacePaySession``, which answers what happens next; this
+service only reports that step to the screens. Live enrolment works the same way with
+``terminal.face_enrolment``.
 
 The face store (SQLite) is used only from this service's worker thread; the gallery is
 thread-safe.
@@ -11,28 +15,37 @@ thread-safe.
 
 from __future__ import annotations
 
-import hmac
 import logging
 import threading
 import time
 from dataclasses import dataclass
 
-from drivers.face.active_liveness import ActiveChallenge, ChallengeState, choose_challenge
-from drivers.face.enrolment import enrol_member
-from drivers.face.identifier import identify_analysis
+from drivers.face.frame_facts import frame_facts
 from drivers.face.pipeline import FramePipeline, PipelineResult
 from terminal.errors import TerminalError
-from terminal.face_policy import Decision
-from terminal.risk import DeferredLedger, RiskAction, RiskRules
+from terminal.face_enrolment import EnrolmentCapture, wanted_samples
+from terminal.face_pay_session import FacePaySession, FacePayStep, NextStep
 from terminal.member_payment import mask_member
+from terminal.risk import DeferredLedger, RiskRules, phone_last4_matches
+from ui.services.face_enrolment import enrol_member
 from ui.services.views import Capability, EnrolmentView, FaceMatch, FaceProgress
 
 log = logging.getLogger(__name__)
 
 LOADING = "刷脸模型加载中，请稍候或改用付款码 / Face-pay is loading: wait a moment or pay with a code"
 NO_MEMBERS = "尚无会员录入人脸，请改用付款码 / No member has enrolled a face yet: pay with a code"
-#: Consecutive frames refused (stranger, spoof) before face-pay gives up.
-MAX_REJECTED_FRAMES = 8
+
+
+@dataclass
+class _Enrolment:
+    """One live enrolment: who, the consent they gave, and the samples so far."""
+
+    member_id: str
+    phone: str
+    consent_text: str
+    capture: EnrolmentCapture
+    samples: list
+    done: bool = False
 
 
 class FaceService:
@@ -52,8 +65,8 @@ class FaceService:
         self._recorded_by = recorded_by
         self._risk = RiskRules(settings.face, ledger=DeferredLedger(self.store))
         self._lock = threading.Lock()
-        self._session: dict | None = None
-        self._enrol: dict | None = None
+        self._session: FacePaySession | None = None
+        self._enrol: _Enrolment | None = None
         self._box: tuple | None = None
         self._pipeline = FramePipeline(self._process, self._on_result, name="face-pay")
         self._loader_thread = threading.Thread(target=self._load, args=(loader,),
@@ -104,8 +117,7 @@ class FaceService:
     def start(self, amount_fen: int) -> None:
         with self._lock:
             self._enrol = None
-            self._session = {"amount": amount_fen, "challenge": None, "passed": None,
-                             "rejected": 0, "failures": 0, "done": False}
+            self._session = FacePaySession(amount_fen, self._settings.face, self._risk)
 
     def cancel(self) -> None:
         with self._lock:
@@ -114,19 +126,18 @@ class FaceService:
             self._box = None
 
     def check_step_up(self, match: FaceMatch, digits: str) -> bool:
-        return bool(match.phone_last4) and hmac.compare_digest(match.phone_last4.encode(),
-                                                               digits.encode())
+        """True when ``digits`` are the enrolled phone's last 4 (constant-time)."""
+        return phone_last4_matches(digits, match.phone_last4)
 
     def _process(self, image):
-        """Pipeline thread: analyse the newest frame for the running session."""
+        """Pipeline thread: measure the newest frame for the running session."""
         with self._lock:
             session, enrol = self._session, self._enrol
         if self._face is None or (session is None and enrol is None):
             return None
         if enrol is not None:
             return ("enrol", enrol, image, self._face.engine.analyze(image))
-        need_landmarks = session["challenge"] is not None
-        analysis = self._face.engine.analyze(image, landmarks=need_landmarks)
+        analysis = self._face.engine.analyze(image, landmarks=session.needs_landmarks)
         self.frames_analysed += 1
         return ("pay", session, image, analysis)
 
@@ -143,49 +154,30 @@ class FaceService:
         else:
             self._decide(state, analysis)
 
-    def _decide(self, session: dict, analysis) -> None:
-        if session is not self._session or session["done"]:
+    def _decide(self, session: FacePaySession, analysis) -> None:
+        if session is not self._session:
             return
-        face = self._face
-        challenge: ActiveChallenge | None = session["challenge"]
-        if challenge is not None and analysis.dominant is not None and \
-                analysis.dominant.landmarks is not None and session["passed"] is None:
-            state = challenge.feed(analysis.dominant.bbox, analysis.dominant.landmarks)
-            if state is ChallengeState.PASSED:
-                session["passed"] = True
-            elif state is ChallengeState.FAILED:
-                return self._fail(session, "活体检测未通过，请改用付款码 / Liveness check "
-                                           "failed: please pay with a payment code")
-        outcome = identify_analysis(analysis, face.gallery, self._settings.face,
-                                    amount_fen=session["amount"],
-                                    challenge=challenge.kind.value if challenge else None,
-                                    challenge_passed=session["passed"])
-        if outcome.decision is Decision.RETRY:
-            self._bridge.face_progressed.emit(FaceProgress("looking", outcome.guidance))
-            return
-        if outcome.decision is Decision.CHALLENGE:
-            if challenge is None:
-                session["challenge"] = ActiveChallenge(choose_challenge(), self._settings.face)
-            self._bridge.face_progressed.emit(FaceProgress(
-                "challenge", "", session["challenge"].kind.value))
-            return
-        if outcome.decision is Decision.REJECT:
-            session["rejected"] += 1
-            if session["rejected"] >= MAX_REJECTED_FRAMES:
-                self._fail(session, "未能识别为会员，请改用付款码或现金 / Not recognised as a "
-                                    "member: please pay with a payment code or cash")
-            return
-        risk = self._risk.assess(outcome, session["amount"], now_s=time.time(),
-                                 failed_attempts=session["failures"])
-        if risk.action is RiskAction.REFUSE:
-            return self._fail(session, risk.message)
-        session["done"] = True
-        member_id = outcome.member_id
-        last4 = self._phone_last4(member_id) if risk.action is RiskAction.STEP_UP else ""
-        self._risk.record_payment(member_id, session["amount"], time.time())
-        self._bridge.face_identified.emit(FaceMatch(
-            member_id, mask_member(member_id), step_up=risk.action is RiskAction.STEP_UP,
-            phone_last4=last4 or "", evidence=outcome.evidence()))
+        step = session.feed(frame_facts(analysis, self._face.gallery), now_s=time.time())
+        if step is not None:
+            self._report(step)
+
+    def _report(self, step: FacePayStep) -> None:
+        """Tell the screens what the session decided."""
+        if step.action is NextStep.IDENTIFY:
+            if step.guidance:      # a frame that matched nobody has nothing to say
+                self._bridge.face_progressed.emit(FaceProgress("looking", step.guidance))
+        elif step.action is NextStep.CHALLENGE:
+            self._bridge.face_progressed.emit(FaceProgress("challenge", "",
+                                                           step.challenge.value))
+        elif step.action is NextStep.REFUSE:
+            self._bridge.face_failed.emit(step.message)
+        else:
+            member_id = step.member_id
+            step_up = step.action is NextStep.STEP_UP
+            last4 = self._phone_last4(member_id) if step_up else ""
+            self._bridge.face_identified.emit(FaceMatch(
+                member_id, mask_member(member_id), step_up=step_up, phone_last4=last4 or "",
+                evidence=dict(step.evidence)))
 
     def _phone_last4(self, member_id: str) -> str:
         try:
@@ -200,43 +192,41 @@ class FaceService:
             self._store = self._store_factory()
         return self._store
 
-    def _fail(self, session: dict, sentence: str) -> None:
-        session["done"] = True
-        self._bridge.face_failed.emit(sentence)
-
     # -- enrolment ------------------------------------------------------------------
     def enrol(self, member_id: str, phone: str, consent_text: str) -> None:
+        """Take samples from the camera for a member who agreed to ``consent_text``."""
+        wanted = wanted_samples(self._settings.face, self._settings.kiosk.enrolment_samples)
         with self._lock:
             self._session = None
-            self._enrol = {"member_id": member_id, "phone": phone, "samples": [],
-                           "done": False, "frames": 0}
+            self._enrol = _Enrolment(member_id, phone, consent_text,
+                                     EnrolmentCapture(wanted), [])
 
-    def _collect_sample(self, enrol: dict, image, analysis) -> None:
-        if enrol is not self._enrol or enrol["done"]:
+    def _collect_sample(self, enrol: _Enrolment, image, analysis) -> None:
+        if enrol is not self._enrol or enrol.done:
             return
-        enrol["frames"] += 1
-        wanted = max(self._settings.kiosk.enrolment_samples, self._settings.face.min_enrol_samples)
-        if analysis.dominant is not None and enrol["frames"] % 3 == 0:
-            enrol["samples"].append((f"live-{len(enrol['samples']) + 1}", image.copy()))
+        capture = enrol.capture
+        if capture.take(analysis.dominant is not None):
+            enrol.samples.append((f"live-{capture.captured}", image.copy()))
         self._bridge.face_progressed.emit(FaceProgress(
-            "enrol", f"已采集 {len(enrol['samples'])}/{wanted} / Captured "
-                     f"{len(enrol['samples'])} of {wanted}"))
-        if len(enrol["samples"]) < wanted:
+            "enrol", f"已采集 {capture.captured}/{capture.wanted} / Captured "
+                     f"{capture.captured} of {capture.wanted}"))
+        if not capture.complete:
             return
-        enrol["done"] = True
+        enrol.done = True
         try:
             report = enrol_member(engine=self._face.engine, gallery=self._face.gallery,
                                   store=self.store(), settings=self._settings.face,
-                                  member_id=enrol["member_id"], phone=enrol["phone"],
-                                  samples=enrol["samples"], consent_given=True,
+                                  member_id=enrol.member_id, phone=enrol.phone,
+                                  samples=enrol.samples, consent_given=True,
+                                  consent_text=enrol.consent_text,
                                   recorded_by=self._recorded_by)
-            view = EnrolmentView(enrol["member_id"], True,
+            view = EnrolmentView(enrol.member_id, True,
                                  f"录入成功，保存 {report.templates_stored} 个模板 / Enrolled "
                                  f"with {report.templates_stored} templates")
         except TerminalError as exc:
-            view = EnrolmentView(enrol["member_id"], False, exc.user_message)
+            view = EnrolmentView(enrol.member_id, False, exc.user_message)
         finally:
-            enrol["samples"].clear()     # raw images are not kept after enrolment
+            enrol.samples.clear()     # raw images are not kept after enrolment
         self._bridge.enrolment_finished.emit(view)
 
 

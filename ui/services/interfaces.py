@@ -1,30 +1,30 @@
-"""What the screens need from each capability (the fakes in tests/ui/fakes follow these).
+"""What the screens need from each capability. ``KioskServices`` is typed with these;
+the real services (built in ``ui.composition``) and the fakes in tests/ui/fakes follow
+them.
 
 Every method returns at once. Work that touches a device, the network or the database
-runs on a worker thread and reports through the ``ServiceBridge`` signal named in the
-docstring. ``capability()`` answers from state already known (never blocks).
+runs on a worker thread. Payments report to the reply of whoever started them; the
+other capabilities report through the ``ServiceBridge`` signal named in the docstring.
+``capability()`` answers from state already known (never blocks).
 """
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Mapping, Protocol
 
-from ui.services.views import Capability, FaceMatch
+from terminal.settings.model import Settings
+from ui.services.views import Capability, FaceMatch, PaymentOrder, PaymentReply
 
 
 class PaymentService(Protocol):
     def capability(self, tender: str) -> Capability:
         """Whether "wallet", "member" or "cash" can be taken now, and why not."""
 
-    def pay_code(self, amount_fen: int, code: str) -> None:
-        """Charge a payment code → payment_updated*, then payment_approved |
-        payment_declined | payment_unresolved. A bad code → payment_declined."""
-
-    def pay_cash(self, amount_fen: int, tendered_fen: int) -> None:
-        """Record a cash sale → payment_approved (with change) or payment_declined."""
-
-    def pay_member(self, amount_fen: int, match: FaceMatch) -> None:
-        """Charge the identified member's account (online or within offline limits)."""
+    def start(self, order: PaymentOrder, reply: PaymentReply) -> str:
+        """Start the payment; returns its request id at once. ``reply(view)`` is called
+        on the GUI thread with each PaymentView of this payment (``view.request_id`` is
+        the id): in progress, then approved | declined | waiting for the password |
+        resolving. A bad code, a refused limit or no member → one declined view."""
 
     def stop_waiting(self) -> None:
         """Stop resolving inline; the background resolver finishes the payment."""
@@ -85,7 +85,8 @@ class EnrolmentService(Protocol):
         """Whether enrolment can run (models, template store)."""
 
     def enrol(self, member_id: str, phone: str, consent_text: str) -> None:
-        """Take samples from the camera and enrol → enrolment_finished."""
+        """Take samples from the camera for a member who agreed to ``consent_text``
+        (the text shown to them) and enrol → enrolment_finished."""
 
 
 class SelfTestService(Protocol):
@@ -94,3 +95,18 @@ class SelfTestService(Protocol):
 
     def run(self) -> None:
         """Run the terminal's checks → selftest_finished."""
+
+
+class SettingsService(Protocol):
+    """The technician's settings editor (blocking file I/O, quick: GUI thread)."""
+
+    def rows(self) -> list:
+        """Every setting as a ``SettingRow`` (key, value text, doc, secret)."""
+
+    def save(self, changes: Mapping[str, str]) -> Settings:
+        """Validate and write ``{key: text}``; raises ConfigError naming the key."""
+
+
+class LogService(Protocol):
+    def tail(self, lines: int = 200, search: str = "") -> list[str]:
+        """The last ``lines`` log lines (matching ``search``), formatted to read."""

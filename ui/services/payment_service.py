@@ -1,28 +1,39 @@
-"""Taking payments for the screens: payment code, member (face-pay) and cash.
+"""Taking payments for whoever asks: payment code, member (face-pay) and cash.
 
-One worker thread owns the journal connection and the host client; a payment never
-runs on the GUI thread. Progress and outcome go out as PaymentViews on the bridge.
+``start(order, reply)`` returns a request id at once; the payment runs on the service's
+one worker thread (its own journal connection, the run's shared host client) and every
+report about it goes back to ``reply`` on the GUI thread, tagged with that id, the last
+one final. No other screen sees it: the kiosk's result screen and, later, the store's
+POS each get the answers to their own payments only.
+
+The rules (journal first, connectivity, offline limits, resolution) are the domain's
+tenders (``terminal.wallet_payment``, ``member_payment``, ``cash_payment``); this service
+only runs them off the GUI thread and turns attempts into PaymentViews.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
+from dataclasses import replace
 
-from terminal.attempt import Attempt
+from terminal.attempt import Attempt, Tender
+from terminal.bilingual import Bilingual
 from terminal.clock import SystemClock
-from terminal.errors import HostUnreachable, UserFacingError
+from terminal.errors import UserFacingError
 from terminal.resolution import timings_for
 from terminal.transaction import TxState
-from terminal.wallet_payment import NOT_SENT, WalletPayment, describe
-from ui.services.runtime import Runtime
-from ui.services.views import Capability, FaceMatch, Outcome, PaymentView
-from ui.wiring.offline import cash_payment, member_payment
+from terminal.wallet_payment import describe, wallet_refusal
+from ui.services.resources import ServiceResources
+from ui.services.views import Capability, Outcome, PaymentOrder, PaymentReply, PaymentView
 
 log = logging.getLogger(__name__)
 
-OFFLINE_WALLET = ("网络不可用，付款码暂停使用，请收现金或会员刷脸 / Host offline: payment codes "
-                  "cannot be taken; use cash or member face-pay")
+NO_HOST = Bilingual("没有支付平台连接，付款码不可用",
+                    "No host connection: payment codes cannot be taken")
+NO_MEMBER = ("未识别会员，请重新刷脸或改用付款码 / No member identified: look at the camera "
+             "again or pay with a payment code")
 
 
 def outcome_of(attempt: Attempt) -> Outcome:
@@ -38,131 +49,137 @@ def outcome_of(attempt: Attempt) -> Outcome:
     return Outcome.RESOLVING
 
 
-def view_of(attempt: Attempt, message: str = "", *, wait_s_left: float = 0.0,
-            change_fen: int = 0) -> PaymentView:
+def view_of(attempt: Attempt, message: Bilingual | None = None, *, wait_s_left: float = 0.0,
+            change_fen: int = 0, request_id: str = "") -> PaymentView:
     return PaymentView(attempt.out_trade_no, attempt.amount_fen, attempt.tender.value,
                        outcome_of(attempt), message or describe(attempt),
                        reason=attempt.sub_code, payer=attempt.code_masked or attempt.member_ref,
-                       offline=attempt.offline, change_fen=change_fen, wait_s_left=wait_s_left)
+                       offline=attempt.offline, change_fen=change_fen, wait_s_left=wait_s_left,
+                       request_id=request_id)
+
+
+class _Request:
+    """One started payment: its id and the caller's reply (run on the GUI thread)."""
+
+    def __init__(self, rt: ServiceResources, request_id: str, order: PaymentOrder,
+                 reply: PaymentReply) -> None:
+        self._rt, self.id, self.order, self._reply = rt, request_id, order, reply
+
+    def send(self, view: PaymentView) -> None:
+        self._rt.bridge.deliver(self._reply, replace(view, request_id=self.id))
+
+    def refuse(self, sentence: Bilingual | str) -> None:
+        """Nothing was charged: the payment could not even start (bad code, limits,
+        no member, a storage error before the journal took the attempt)."""
+        self.send(PaymentView("", self.order.amount_fen, self.order.tender.value,
+                              Outcome.DECLINED, Bilingual.of(sentence)))
 
 
 class PaymentsService:
-    def __init__(self, runtime: Runtime, *, on_unknown=None) -> None:
-        self._rt = runtime
-        self._worker = runtime.worker("payments")
+    def __init__(self, resources: ServiceResources, *, on_unknown=None) -> None:
+        self._rt = resources
+        self._worker = resources.worker("payments")
         self._stop_wait = threading.Event()
         self._on_unknown = on_unknown or (lambda: None)
         self._clock = SystemClock()
-        self._wallet: WalletPayment | None = None
+        self._ids = itertools.count(1)
 
     def stop(self) -> None:
         self._stop_wait.set()
         self._worker.stop()
 
     def capability(self, tender: str) -> Capability:
-        if tender != "wallet":
+        if tender != Tender.WALLET:
             return Capability(True)
         if self._rt.host_problem:
             return Capability(False, self._rt.host_problem)
-        if self._rt.ctx.settings.offline.forced_offline or not self._rt.monitor.online:
-            return Capability(False, OFFLINE_WALLET)
-        return Capability(True)
+        refusal = wallet_refusal(self._rt.settings, self._rt.monitor)
+        return Capability(True) if refusal is None else Capability(False, refusal.message)
 
     def stop_waiting(self) -> None:
         self._stop_wait.set()
 
-    # -- wallet ---------------------------------------------------------------------
-    def pay_code(self, amount_fen: int, code: str) -> None:
-        self._stop_wait.clear()
-        self._worker.submit(lambda: self._pay_code(amount_fen, code), capability="payments")
+    def start(self, order: PaymentOrder, reply: PaymentReply) -> str:
+        """Start ``order``; returns its request id. ``reply`` gets every PaymentView of
+        this payment on the GUI thread."""
+        request = _Request(self._rt, f"pay-{next(self._ids)}", order, reply)
+        if order.tender is Tender.MEMBER and order.match is None:
+            # Only an identified member can be charged; a confirm without one is a
+            # screen-flow bug, answered as a refusal, never as a charge.
+            request.refuse(NO_MEMBER)
+            return request.id
+        run = {Tender.WALLET: self._pay_code, Tender.CASH: self._pay_cash,
+               Tender.MEMBER: self._pay_member}[order.tender]
+        if order.tender is not Tender.CASH:
+            self._stop_wait.clear()
+        self._worker.submit(lambda: run(request), capability="payments",
+                            on_error=request.refuse)
+        return request.id
 
-    def _pay_code(self, amount_fen: int, code: str) -> None:
-        host = self._rt.host(self._worker)
-        if host is None:
-            raise UserFacingError("no host client", user_message=self._rt.host_problem
-                                  or OFFLINE_WALLET)
-        journal = self._rt.journal(self._worker)
-        if self._wallet is None:
-            self._wallet = WalletPayment(host, journal, self._rt.ctx.settings, self._clock)
-        budget = {}
+    # -- wallet ---------------------------------------------------------------------
+    def _pay_code(self, request: _Request) -> None:
+        order = request.order
+        wallet = self._rt.wallet_payment(self._worker)
+        if wallet is None:
+            refusal = wallet_refusal(self._rt.settings, self._rt.monitor)
+            request.refuse(self._rt.host_problem or (refusal.message if refusal else NO_HOST))
+            return
+        budget: dict[str, float] = {}
 
         def update(attempt: Attempt) -> None:
             if attempt.waiting_for_password and "deadline" not in budget:
-                timings = timings_for(self._rt.ctx.settings.resolver, attempt)
+                timings = timings_for(self._rt.settings.resolver, attempt)
                 budget["deadline"] = attempt.started_at + timings.poll_budget_s
             left = max(0.0, budget.get("deadline", 0.0) - self._clock.now())
             view = view_of(attempt, wait_s_left=left)
             if view.outcome is not Outcome.APPROVED and view.outcome is not Outcome.DECLINED:
-                self._rt.bridge.emit_payment(view)
+                request.send(view)
 
         try:
-            result = self._wallet.pay(amount_fen, code, on_update=update,
-                                      should_stop=self._stop_wait.is_set)
+            result = wallet.pay(order.amount_fen, order.code, on_update=update,
+                                should_stop=self._stop_wait.is_set)
         except UserFacingError as exc:
-            # Not a payment code, a reused code, a bad amount: nothing was sent.
+            # Not a payment code, a reused code, a bad amount, offline: nothing was sent.
             log.info("code payment refused before sending: %s", exc)
-            self._rt.bridge.emit_payment(PaymentView("", amount_fen, "wallet", Outcome.DECLINED,
-                                                     exc.user_message))
+            request.refuse(exc.user_message)
             return
         attempt = result.attempt
-        if attempt.sub_code == NOT_SENT:
-            self._rt.monitor.record_failure(HostUnreachable("pay not sent"))
-        elif attempt.state is not TxState.RESOLVING:
-            self._rt.monitor.record_success()
         if attempt.state.needs_resolution:
             self._on_unknown()
-            attempt = journal.get(attempt.out_trade_no) or attempt
+            attempt = self._rt.journal(self._worker).get(attempt.out_trade_no) or attempt
             view = view_of(attempt, result.message)
             if view.outcome is Outcome.WAITING_PASSWORD:
                 # The inline wait is over: from now on the background resolver decides.
-                view = PaymentView(**{**view.__dict__, "outcome": Outcome.RESOLVING})
-            self._rt.bridge.emit_payment(view)
+                view = replace(view, outcome=Outcome.RESOLVING)
+            request.send(view)
             return
-        self._rt.bridge.emit_payment(view_of(attempt, result.message))
+        request.send(view_of(attempt, result.message))
 
     # -- cash -----------------------------------------------------------------------
-    def pay_cash(self, amount_fen: int, tendered_fen: int) -> None:
-        self._worker.submit(lambda: self._pay_cash(amount_fen, tendered_fen),
-                            capability="payments")
-
-    def _pay_cash(self, amount_fen: int, tendered_fen: int) -> None:
-        outbox = self._rt.outbox(self._worker)
+    def _pay_cash(self, request: _Request) -> None:
+        order = request.order
         try:
-            result = cash_payment(self._rt.ctx, outbox, self._rt.monitor).pay(
-                amount_fen, tendered_fen=tendered_fen)
+            result = self._rt.cash_payment(self._worker).pay(
+                order.amount_fen, tendered_fen=order.tendered_fen)
         except UserFacingError as exc:
             log.info("cash payment refused: %s", exc)
-            self._rt.bridge.emit_payment(PaymentView("", amount_fen, "cash", Outcome.DECLINED,
-                                                     exc.user_message))
+            request.refuse(exc.user_message)
             return
-        self._rt.bridge.emit_payment(view_of(result.attempt, result.message,
-                                             change_fen=result.change_fen))
+        request.send(view_of(result.attempt, result.message, change_fen=result.change_fen))
 
     # -- member ---------------------------------------------------------------------
-    def pay_member(self, amount_fen: int, match: FaceMatch | None) -> None:
-        if match is None:
-            # Only an identified member can be charged; a confirm without one is a
-            # screen-flow bug, answered as a refusal, never as a charge.
-            self._rt.bridge.task_failed.emit(
-                "payments", "未识别会员，请重新刷脸或改用付款码 / No member identified: "
-                            "look at the camera again or pay with a payment code")
-            return
-        self._stop_wait.clear()
-        self._worker.submit(lambda: self._pay_member(amount_fen, match), capability="payments")
-
-    def _pay_member(self, amount_fen: int, match: FaceMatch) -> None:
-        journal = self._rt.journal(self._worker)
-        outbox = self._rt.outbox(self._worker)
-        host = self._rt.host(self._worker)
-        payment = member_payment(self._rt.ctx, host, journal, outbox, self._rt.monitor)
+    def _pay_member(self, request: _Request) -> None:
+        order = request.order
+        match = order.match
+        assert match is not None
+        payment = self._rt.member_payment(self._worker)
         try:
-            result = payment.pay(match.member_id, amount_fen, evidence=match.evidence,
-                                 on_update=lambda a: self._rt.bridge.emit_payment(view_of(a)))
+            result = payment.pay(match.member_id, order.amount_fen, evidence=match.evidence,
+                                 on_update=lambda a: request.send(view_of(a)))
         except UserFacingError as exc:
             log.info("member payment refused: %s", exc)
-            self._rt.bridge.emit_payment(PaymentView("", amount_fen, "member",
-                                                     Outcome.DECLINED, exc.user_message))
+            request.refuse(exc.user_message)
             return
         if result.attempt.state.needs_resolution:
             self._on_unknown()
-        self._rt.bridge.emit_payment(view_of(result.attempt, result.message))
+        request.send(view_of(result.attempt, result.message))

@@ -10,20 +10,18 @@ from terminal.attempt import Attempt, Tender
 from terminal.money import format_amount
 from terminal.receipt import Receipt, ReceiptKind
 from terminal.transaction import TxState
-from ui.services.runtime import Runtime
+from ui.services.resources import ServiceResources
 from ui.services.views import ReceiptView
 
 log = logging.getLogger(__name__)
 
-WALLET_LABELS = {"alipay": "支付宝 Alipay", "wechat": "微信支付 WeChat Pay",
-                 "unionpay": "云闪付 UnionPay"}
 WIDTH = 32
 
 
 def receipt_for(attempt: Attempt, settings, *, reprint_count: int = 0) -> Receipt:
     t = settings.terminal
     if attempt.tender is Tender.WALLET:
-        label = WALLET_LABELS.get(attempt.wallet, attempt.wallet)
+        label = attempt.wallet.display_name if attempt.wallet else attempt.tender.display_name
     else:
         label = attempt.tender.display_name
     return Receipt(merchant_name=t.merchant_name, store_name=t.store_name,
@@ -66,7 +64,7 @@ class PrintService:
     """``printer_worker``: a started ``PrintWorker`` or None (no printer configured:
     preview only, and the preview says so)."""
 
-    def __init__(self, runtime: Runtime, printer_worker=None, unavailable: str = "") -> None:
+    def __init__(self, runtime: ServiceResources, printer_worker=None, unavailable: str = "") -> None:
         self._rt = runtime
         self._worker = runtime.worker("printing")
         self._printer = printer_worker
@@ -90,7 +88,7 @@ class PrintService:
         count = self._reprints.get(out_trade_no, 0) + 1 if reprint else 0
         if reprint:
             self._reprints[out_trade_no] = count
-        receipt = receipt_for(attempt, self._rt.ctx.settings, reprint_count=count)
+        receipt = receipt_for(attempt, self._rt.settings, reprint_count=count)
         text = preview_text(receipt)
         if self._printer is None:
             self._rt.bridge.receipt_printed.emit(ReceiptView(out_trade_no, text, False,

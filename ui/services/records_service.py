@@ -13,11 +13,10 @@ from datetime import datetime
 from offline_queue.end_of_day import close_day, find_blockers, today
 from offline_queue.outbox_view import list_entries, queue_status
 from terminal.attempt import Attempt
-from terminal.clock import SystemClock
+from terminal.bilingual import Bilingual
 from terminal.money import format_amount
-from terminal.refund import Refunds
 from terminal.wallet_payment import describe
-from ui.services.runtime import Runtime
+from ui.services.resources import ServiceResources
 from ui.services.views import EndOfDayView, RefundView, TerminalStatus, TxLists, TxRow
 
 log = logging.getLogger(__name__)
@@ -28,7 +27,7 @@ RECENT_LIMIT = 300
 def tx_row(attempt: Attempt) -> TxRow:
     return TxRow(attempt.out_trade_no,
                  datetime.fromtimestamp(attempt.created_at).strftime("%H:%M:%S"),
-                 attempt.amount_fen, attempt.wallet or attempt.tender.value,
+                 attempt.amount_fen, str(attempt.wallet or attempt.tender.value),
                  attempt.code_masked or attempt.member_ref, attempt.state.value,
                  attempt.sub_code, attempt.refundable_fen, attempt.offline, describe(attempt))
 
@@ -39,7 +38,7 @@ def midnight(now: float) -> float:
 
 
 class TransactionsService:
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: ServiceResources) -> None:
         self._rt = runtime
         self._worker = runtime.worker("transactions")
 
@@ -67,14 +66,13 @@ class TransactionsService:
                             capability="transactions")
 
     def _refund(self, out_trade_no: str, amount_fen: int) -> None:
-        host = self._rt.host(self._worker)
-        if host is None:
+        refunds = self._rt.refunds(self._worker)
+        if refunds is None:
             self._rt.bridge.refund_finished.emit(RefundView(
                 out_trade_no, False, amount_fen,
-                "网络不可用，暂不能退款 / The host cannot be reached: refund later"))
+                Bilingual("网络不可用，暂不能退款", "The host cannot be reached: refund later")))
             return
-        result = Refunds(host, self._rt.journal(self._worker), SystemClock()).refund(
-            out_trade_no, amount_fen, "kiosk refund")
+        result = refunds.refund(out_trade_no, amount_fen, "kiosk refund")
         self._rt.bridge.refund_finished.emit(RefundView(out_trade_no, result.accepted,
                                                         amount_fen, result.message))
 
@@ -116,7 +114,7 @@ def z_report_text(data: dict) -> str:
 
 
 class EndOfDayService:
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: ServiceResources) -> None:
         self._rt = runtime
         self._worker = runtime.worker("end_of_day")
 
@@ -133,7 +131,7 @@ class EndOfDayService:
             self._rt.bridge.end_of_day_finished.emit(
                 EndOfDayView(False, "", blocker_sentences(blockers)))
             return
-        host = self._rt.host(self._worker)
+        host = self._rt.host()
         if host is None:
             self._rt.bridge.end_of_day_finished.emit(EndOfDayView(False, "", (
                 "网络不可用，无法与平台对账，请联网后再日结 / The host cannot be reached to "
@@ -151,7 +149,7 @@ class EndOfDayService:
 class StatusService:
     """Probes the host when due and counts what the banner shows."""
 
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: ServiceResources) -> None:
         self._rt = runtime
         self._worker = runtime.worker("status")
 
@@ -164,7 +162,7 @@ class StatusService:
 
     def _refresh(self) -> None:
         monitor = self._rt.monitor
-        host = self._rt.host(self._worker)
+        host = self._rt.host()
         if host is not None:
             # Online: a ping notices a host that went away between payments; offline:
             # the monitor's own backoff decides when to try again.

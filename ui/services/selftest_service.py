@@ -1,8 +1,13 @@
-"""The technician's self-test: the diagnostics checks (``ui.diagnostics``) on a worker."""
+"""The technician's self-test: the diagnostics checks, run on a worker.
+
+The checks themselves are given by the composition root (``run_checks`` returns the
+view), so this service needs nothing from the diagnostics package.
+"""
 
 from __future__ import annotations
 
 import logging
+from typing import Callable
 
 from ui.services.views import Capability, SelfTestView
 from ui.services.worker import ServiceWorker
@@ -11,9 +16,9 @@ log = logging.getLogger(__name__)
 
 
 class SelfTestService:
-    def __init__(self, bridge, ctx) -> None:
+    def __init__(self, bridge, run_checks: Callable[[], SelfTestView]) -> None:
         self._bridge = bridge
-        self._ctx = ctx
+        self._run_checks = run_checks
         self._worker = ServiceWorker("selftest", bridge.task_failed.emit)
 
     def stop(self) -> None:
@@ -27,10 +32,4 @@ class SelfTestService:
         self._worker.submit(self._run, capability="selftest")
 
     def _run(self) -> None:
-        # Imported here: the checks pull in every driver, which start-up does not need.
-        from ui.diagnostics.catalogue import select_checks
-        from ui.diagnostics.environment import DiagEnvironment
-        from ui.diagnostics.runner import run_checks
-        report = run_checks(select_checks(None), DiagEnvironment.from_context(self._ctx))
-        lines = tuple((r.title or r.name, r.status.value, r.message) for r in report.results)
-        self._bridge.selftest_finished.emit(SelfTestView(report.overall.value, lines))
+        self._bridge.selftest_finished.emit(self._run_checks())

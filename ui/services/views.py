@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, Callable
+
+from terminal.attempt import Tender
+from terminal.bilingual import Bilingual
 
 
 class Outcome(str, Enum):
@@ -17,16 +20,19 @@ class Outcome(str, Enum):
 
 @dataclass(frozen=True)
 class PaymentView:
+    """One report about one payment, for whoever started it (``request_id``)."""
+
     out_trade_no: str
     amount_fen: int
     tender: str                 # "wallet" | "member" | "cash"
     outcome: Outcome
-    message: str                # bilingual sentence from the domain
+    message: Bilingual          # from the domain (a host's words are never split)
     reason: str = ""            # decline reason code (sub_code)
     payer: str = ""             # masked code or member reference
     offline: bool = False
     change_fen: int = 0         # cash: change to give
     wait_s_left: float = 0.0    # waiting for the password: seconds the terminal still waits
+    request_id: str = ""        # the id ``PaymentService.start`` returned for this payment
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,7 @@ class TxRow:
     reason: str
     refundable_fen: int
     offline: bool
-    message: str
+    message: Bilingual
 
 
 @dataclass(frozen=True)
@@ -57,7 +63,7 @@ class RefundView:
     out_trade_no: str
     accepted: bool
     amount_fen: int
-    message: str
+    message: Bilingual
 
 
 @dataclass(frozen=True)
@@ -131,4 +137,32 @@ class Capability:
     """Whether a capability can be used now, and why not."""
 
     available: bool
-    reason: str = ""            # bilingual sentence when unavailable
+    reason: Bilingual | str = ""    # when unavailable: a pair or a "中文 / English" constant
+
+
+@dataclass(frozen=True)
+class PaymentOrder:
+    """A payment someone asks for: the tender, the amount, and what that tender needs
+    (the code read, the cash handed over, the identified member)."""
+
+    tender: Tender
+    amount_fen: int
+    code: str = field(default="", repr=False)      # a payment code: never in a repr
+    tendered_fen: int = 0                           # cash: what the customer handed over
+    match: FaceMatch | None = None                  # member: who was identified
+
+    @classmethod
+    def with_code(cls, amount_fen: int, code: str) -> "PaymentOrder":
+        return cls(Tender.WALLET, amount_fen, code=code)
+
+    @classmethod
+    def with_cash(cls, amount_fen: int, tendered_fen: int) -> "PaymentOrder":
+        return cls(Tender.CASH, amount_fen, tendered_fen=tendered_fen)
+
+    @classmethod
+    def for_member(cls, amount_fen: int, match: FaceMatch | None) -> "PaymentOrder":
+        return cls(Tender.MEMBER, amount_fen, match=match)
+
+
+#: Called on the GUI thread with every PaymentView of one payment, the last one final.
+PaymentReply = Callable[[PaymentView], None]

@@ -41,9 +41,12 @@ class ServiceWorker:
         self._thread.start()
 
     def submit(self, job: Callable[[], Any], *, capability: str = "",
-               on_done: Callable[[Any], None] | None = None) -> None:
-        """Run ``job()`` on the worker; ``on_done(result)`` also runs there."""
-        self._jobs.put((job, capability or self.name, on_done))
+               on_done: Callable[[Any], None] | None = None,
+               on_error: Callable[[str], None] | None = None) -> None:
+        """Run ``job()`` on the worker; ``on_done(result)`` also runs there. A failure
+        goes to ``on_error(sentence)`` when given (the caller who asked), else to the
+        worker's ``on_failure(capability, sentence)``."""
+        self._jobs.put((job, capability or self.name, on_done, on_error))
 
     def thread_resource(self, key: str, factory: Callable[[], Any],
                         closer: Callable[[Any], None] | None = None) -> Any:
@@ -76,7 +79,7 @@ class ServiceWorker:
                 item = self._jobs.get()
                 if item is _STOP:
                     return
-                job, capability, on_done = item
+                job, capability, on_done, on_error = item
                 try:
                     result = job()
                     if on_done is not None:
@@ -86,7 +89,10 @@ class ServiceWorker:
                         log.warning("%s failed: %s", capability, exc)
                     else:
                         log.exception("%s failed unexpectedly", capability)
-                    self._on_failure(capability, user_sentence(exc))
+                    if on_error is not None:
+                        on_error(user_sentence(exc))
+                    else:
+                        self._on_failure(capability, user_sentence(exc))
         finally:
             for closer in reversed(self._closers):
                 try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import segno
 
 from drivers.camera.screen_photo import render_qr
 
@@ -43,8 +45,13 @@ def test_scan_images_json_masks_payment_codes_and_reports_bad_files(tmp_path, da
     assert PAYMENT not in result.stdout and "2812**********3456" in result.stdout
     images = {Path(e["image"]).name: e for e in json.loads(result.stdout)["images"]}
     assert images["a_pay.png"]["chosen"]["wallet"] == "alipay"
+    assert images["a_pay.png"]["chosen"]["withheld"]
     url = images["b_url.png"]["chosen"]
-    assert not url["payment_code"] and "\x1b" not in url["text"] and "not a payment code" in url["reason"]
+    assert not url["payment_code"] and "not a payment code" in url["reason"]
+    # The JSON is exact (the escape character is there); the display form is safe.
+    assert url["text"] == "https://example.cn/\x1b[2J" and url["exact"]
+    assert base64.b64decode(url["bytes_base64"]) == b"https://example.cn/\x1b[2J"
+    assert "\x1b" not in url["display"] and "\\x1b" in url["display"]
     assert images["c_blank.png"]["codes"] == []
     assert "not a readable image" in images["d_broken.jpg"]["error"]
 
@@ -63,7 +70,8 @@ def test_scan_camera_simulated_shows_live_masked_decodes(data_dir):
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["camera"]["frames_captured"] > 0
-    assert summary["scans"] and all(s["payment_code"] and "*" in s["text"] for s in summary["scans"])
+    assert summary["scans"] and all(s["payment_code"] and "*" in s["display"]
+                                    and s["text"] is None for s in summary["scans"])
 
 
 def test_scan_camera_that_cannot_open_is_a_device_error(tmp_path, data_dir):
@@ -71,3 +79,26 @@ def test_scan_camera_that_cannot_open_is_a_device_error(tmp_path, data_dir):
                      "--seconds", "1")
     assert result.returncode == 4
     assert "cannot open" in result.stderr
+
+
+def test_scan_json_is_exact_for_shift_jis_and_long_payloads(tmp_path, data_dir):
+    """Shift-JIS with its ECI (ZBar reads it first and would re-encode it) and a long
+    payload: the JSON holds the exact text and bytes; the text output says it was cut."""
+    sjis = "日本語 / テスト"
+    long_text = "https://example.cn/?" + "q=1&" * 80
+    cv2.imwrite(str(tmp_path / "sjis.png"), np.kron(
+        np.pad(1 - np.array(segno.make_qr(sjis, encoding="shift_jis", eci=True).matrix,
+                            dtype=np.uint8), 4, constant_values=1) * 255,
+        np.ones((6, 6), np.uint8)).astype(np.uint8))
+    cv2.imwrite(str(tmp_path / "long.png"), render_qr(long_text))
+    result = payterm(data_dir, "scan", "--json", str(tmp_path / "sjis.png"),
+                     str(tmp_path / "long.png"))
+    assert result.returncode == 0, result.stderr
+    sjis_code, long_code = (e["chosen"] for e in json.loads(result.stdout)["images"])
+    assert sjis_code["text"] == sjis and sjis_code["charset"] == "shift_jis"
+    assert sjis_code["charset_source"] == "eci"
+    assert base64.b64decode(sjis_code["bytes_base64"]) == sjis.encode("shift_jis")
+    assert long_code["text"] == long_text and len(long_code["text"]) > 200
+    assert long_code["display_cut"] and long_code["display"].endswith("…")
+    text_output = payterm(data_dir, "scan", str(tmp_path / "long.png"))
+    assert "cut; --json has it whole" in text_output.stdout

@@ -62,6 +62,24 @@ def test_enrol_identify_list_delete(tmp_path):
     assert json.loads(again.stdout)[0]["best_member"] is None
 
 
+def test_identify_takes_folders_as_scan_does(tmp_path):
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    cv2.imwrite(str(folder / "a.png"), cv2.imread(str(image_path("obama_2"))))
+    cv2.imwrite(str(folder / "b.png"), cv2.imread(str(image_path("group_obama_biden"))))
+    (folder / "c.jpg").write_bytes(b"\xff\xd8 not really a photo")
+    (folder / "notes.txt").write_text("not an image")
+    result = payterm(tmp_path / "data", "identify", "--json", str(folder))
+    assert result.returncode == 0, result.stderr
+    entries = {Path(e["image"]).name: e for e in json.loads(result.stdout)}
+    assert set(entries) == {"a.png", "b.png", "c.jpg"}
+    assert entries["a.png"]["faces_found"] == 1 and entries["b.png"]["faces_found"] == 2
+    assert "not a readable image" in entries["c.jpg"]["error"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert payterm(tmp_path / "data", "identify", str(empty)).returncode == 2
+
+
 def test_missing_models_disable_face_pay_with_the_reason(tmp_path):
     env_dir = tmp_path / "data"
     result = subprocess.run(

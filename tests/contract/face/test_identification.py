@@ -6,11 +6,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from drivers.face.enrolment import enrol_member, template_from_bytes
+from drivers.face.enrolment import measure_samples, template_from_bytes
+from drivers.face.frame_facts import frame_facts
 from drivers.face.gallery import TemplateGallery
-from drivers.face.identifier import identify_analysis
 from offline_queue.face_store import open_face_store
+from terminal.active_challenge import ChallengeKind
 from terminal.errors import UserFacingError
+from terminal.face_enrolment import consent_record, enrol_measured
+from terminal.face_identification import identify
 from terminal.face_policy import (GUIDE_ONE_PERSON, Decision, Liveness, MatchOutcome,
                                   passive_liveness)
 from tests.unit.drivers.face.face_samples import (PEOPLE, enrolment_samples, face_settings,
@@ -18,6 +21,22 @@ from tests.unit.drivers.face.face_samples import (PEOPLE, enrolment_samples, fac
 
 pytestmark = pytest.mark.models
 S = face_settings()
+
+
+def enrol_member(*, engine, gallery, store, settings, member_id, phone, samples,
+                 consent_given, consent_text, recorded_by):
+    """The kiosk's path (``ui.services.face_enrolment``): consent, measure, decide, store."""
+    consent = consent_record(member_id=member_id, consent_given=consent_given,
+                             consent_text=consent_text, settings=settings,
+                             recorded_by=recorded_by, now_s=1_700_000_000.0)
+    return enrol_measured(measure_samples(engine, gallery, samples), gallery=gallery,
+                          store=store, settings=settings, member_id=member_id, phone=phone,
+                          consent=consent)
+
+
+def identify_analysis(analysis, gallery, settings, **options):
+    """The kiosk's path: the driver's facts, then the domain's decision."""
+    return identify(frame_facts(analysis, gallery), settings, **options)
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +49,7 @@ def enrolled(engine, tmp_path_factory):
         enrol_member(engine=engine, gallery=gallery, store=store, settings=S,
                      member_id=person, phone=f"1380000{number:04d}",
                      samples=enrolment_samples(person), consent_given=True,
-                     recorded_by="test")
+                     consent_text=S.consent_text, recorded_by="test")
     yield store, gallery, folder
     store.close()
 
@@ -109,7 +128,7 @@ def test_poster_spoof_never_pays_even_if_enrolled(engine, tmp_path):
     assert result.liveness is Liveness.SPOOF and result.decision is Decision.REJECT
     # an active challenge cannot rescue a low passive score
     result = identify_analysis(engine.analyze(photo("liveness_spoof_poster_1")), gallery, S,
-                               challenge="blink", challenge_passed=True)
+                               challenge=ChallengeKind.BLINK, challenge_passed=True)
     assert result.decision is Decision.REJECT
 
 
@@ -119,7 +138,7 @@ def test_face_of_another_member_cannot_be_enrolled_again(engine, enrolled):
         enrol_member(engine=engine, gallery=gallery, store=store, settings=S,
                      member_id="impostor", phone="13900009999",
                      samples=enrolment_samples("obama"), consent_given=True,
-                     recorded_by="test")
+                     consent_text=S.consent_text, recorded_by="test")
     assert "impostor" not in {m["member_id"] for m in store.members()}
 
 
@@ -129,13 +148,13 @@ def test_enrolment_needs_consent_and_three_good_samples(engine, enrolled):
         enrol_member(engine=engine, gallery=gallery, store=store, settings=S,
                      member_id="newbie", phone="13900001111",
                      samples=enrolment_samples("obama"),
-                     consent_given=False, recorded_by="test")
+                     consent_given=False, consent_text=S.consent_text, recorded_by="test")
     samples = [("group", photo("group_obama_biden")), ("one", photo("astronaut_eileen_collins")),
                ("tiny", np.full((40, 40, 3), 128, np.uint8))]
     with pytest.raises(UserFacingError, match="Not enough good samples: 1 of 3") as caught:
         enrol_member(engine=engine, gallery=gallery, store=store, settings=S,
                      member_id="newbie", phone="13900001111", samples=samples,
-                     consent_given=True, recorded_by="test")
+                     consent_given=True, consent_text=S.consent_text, recorded_by="test")
     assert "group: 2 faces" in str(caught.value) and "tiny: no face" in str(caught.value)
 
 
@@ -146,7 +165,7 @@ def test_samples_of_different_people_are_refused(engine, enrolled):
     with pytest.raises(UserFacingError, match="not show the same person"):
         enrol_member(engine=engine, gallery=gallery, store=store, settings=S,
                      member_id="mixed", phone="13900002222", samples=mixed,
-                     consent_given=True, recorded_by="test")
+                     consent_given=True, consent_text=S.consent_text, recorded_by="test")
 
 
 def test_two_stage_search_gives_the_brute_force_answer_on_real_photos(engine, enrolled):

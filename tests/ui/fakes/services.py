@@ -4,16 +4,19 @@ from a real worker thread, so the screens see exactly what the real services sen
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from terminal.attempt import Tender
+from terminal.bilingual import Bilingual
 from terminal.money import format_amount
 from ui.services.bridge import ServiceBridge
 from ui.services.container import KioskServices
 from ui.services.settings_editor import SettingsEditor
 from ui.services.log_reader import LogReader
 from ui.services.views import (Capability, EndOfDayView, EnrolmentView, FaceMatch,
-                               FaceProgress, Outcome, PaymentView, ReceiptView, RefundView,
-                               SelfTestView, TerminalStatus, TxLists, TxRow)
+                               FaceProgress, Outcome, PaymentOrder, PaymentReply, PaymentView,
+                               ReceiptView, RefundView, SelfTestView, TerminalStatus, TxLists,
+                               TxRow)
 
 
 def later(fn, *args) -> None:
@@ -25,7 +28,7 @@ def later(fn, *args) -> None:
 class FakePayments:
     bridge: object          # the ServiceBridge's poster
     #: What the next code payment does: "approved", "declined", "waiting", "resolving",
-    #: "waiting_then_approved".
+    #: "waiting_then_approved", "storage_error", "declined_host_words".
     code_script: str = "approved"
     offline: bool = False
     calls: list = field(default_factory=list)
@@ -37,54 +40,66 @@ class FakePayments:
             return Capability(False, "离线，付款码不可用 / Offline: payment codes unavailable")
         return Capability(True)
 
-    def _trade(self) -> str:
+    def start(self, order: PaymentOrder, reply: PaymentReply) -> str:
+        """Like the real service: a request id now, every report to ``reply`` on the GUI
+        thread (through the bridge's poster, from another thread)."""
         self._seq += 1
-        return f"T{self._seq:04d}"
+        request_id = f"pay-{self._seq}"
+        no = f"T{self._seq:04d}"
 
-    def pay_code(self, amount_fen: int, code: str) -> None:
-        self.calls.append(("code", amount_fen, code))
-        no, script = self._trade(), self.code_script
+        def send(view: PaymentView) -> None:
+            self.bridge.deliver(reply, replace(view, request_id=request_id,
+                                               message=Bilingual.of(view.message)))
+
+        if order.tender is Tender.WALLET:
+            self.calls.append(("code", order.amount_fen, order.code))
+            later(self._code_run, order.amount_fen, no, send)
+        elif order.tender is Tender.CASH:
+            self.calls.append(("cash", order.amount_fen, order.tendered_fen))
+            later(send, PaymentView(no, order.amount_fen, "cash", Outcome.APPROVED,
+                                    "现金收款成功 / Cash taken", offline=self.offline,
+                                    change_fen=order.tendered_fen - order.amount_fen))
+        else:
+            self.calls.append(("member", order.amount_fen, order.match.member_id))
+            later(send, PaymentView(no, order.amount_fen, "member", Outcome.APPROVED,
+                                    "会员支付成功 / Member payment approved",
+                                    payer=order.match.member_label, offline=self.offline))
+        return request_id
+
+    def _code_run(self, amount_fen: int, no: str, send) -> None:
+        script = self.code_script
         view = lambda outcome, msg, **kw: PaymentView(no, amount_fen, "wallet", outcome, msg,
                                                       payer="28******1234", **kw)
-
-        def run():
-            b = self.bridge
-            b.emit_payment(view(Outcome.IN_PROGRESS, "处理中 / Processing"))
-            if script == "approved":
-                b.emit_payment(view(Outcome.APPROVED, f"支付成功 {format_amount(amount_fen)} / "
-                                                      f"Payment approved {format_amount(amount_fen)}"))
-            elif script == "declined":
-                b.emit_payment(view(Outcome.DECLINED, "支付失败：余额不足 / Payment declined: "
-                                                      "insufficient balance",
-                                    reason="ACQ.BUYER_BALANCE_NOT_ENOUGH"))
-            elif script.startswith("waiting"):
-                b.emit_payment(view(Outcome.WAITING_PASSWORD, "等待顾客输入密码 / Waiting for "
-                                    "the customer to enter the password", wait_s_left=30))
-                if script == "waiting_then_approved":
-                    self.stop_requested.wait(5)
-                    b.emit_payment(view(Outcome.APPROVED, "支付成功 / Payment approved"))
-                else:
-                    self.stop_requested.wait(5)
-                    b.emit_payment(view(Outcome.RESOLVING, "结果确认中，请勿重复收款 / "
-                                        "Confirming the result, do not charge again"))
+        if script == "storage_error":
+            # What the real service answers when its job fails before anything was sent.
+            send(PaymentView("", amount_fen, "wallet", Outcome.DECLINED,
+                             "数据库已满 / Storage is full: call a technician"))
+            return
+        send(view(Outcome.IN_PROGRESS, "处理中 / Processing"))
+        if script == "approved":
+            send(view(Outcome.APPROVED, f"支付成功 {format_amount(amount_fen)} / "
+                                        f"Payment approved {format_amount(amount_fen)}"))
+        elif script == "declined_host_words":
+            # A host reason that contains the separator itself (kept whole as a pair).
+            words = "余额不足 / insufficient funds (51)"
+            send(view(Outcome.DECLINED, Bilingual(f"支付失败：{words}",
+                                                  f"Payment declined: {words}")))
+        elif script == "declined":
+            send(view(Outcome.DECLINED, "支付失败：余额不足 / Payment declined: "
+                                        "insufficient balance",
+                      reason="ACQ.BUYER_BALANCE_NOT_ENOUGH"))
+        elif script.startswith("waiting"):
+            send(view(Outcome.WAITING_PASSWORD, "等待顾客输入密码 / Waiting for "
+                      "the customer to enter the password", wait_s_left=30))
+            self.stop_requested.wait(5)
+            if script == "waiting_then_approved":
+                send(view(Outcome.APPROVED, "支付成功 / Payment approved"))
             else:
-                b.emit_payment(view(Outcome.RESOLVING, "结果确认中，请勿重复收款 / Confirming "
-                                                       "the result, do not charge again"))
-        later(run)
-
-    def pay_cash(self, amount_fen: int, tendered_fen: int) -> None:
-        self.calls.append(("cash", amount_fen, tendered_fen))
-        view = PaymentView(self._trade(), amount_fen, "cash", Outcome.APPROVED,
-                           "现金收款成功 / Cash taken", offline=self.offline,
-                           change_fen=tendered_fen - amount_fen)
-        later(self.bridge.emit_payment, view)
-
-    def pay_member(self, amount_fen: int, match: FaceMatch) -> None:
-        self.calls.append(("member", amount_fen, match.member_id))
-        view = PaymentView(self._trade(), amount_fen, "member", Outcome.APPROVED,
-                           "会员支付成功 / Member payment approved", payer=match.member_label,
-                           offline=self.offline)
-        later(self.bridge.emit_payment, view)
+                send(view(Outcome.RESOLVING, "结果确认中，请勿重复收款 / "
+                          "Confirming the result, do not charge again"))
+        else:
+            send(view(Outcome.RESOLVING, "结果确认中，请勿重复收款 / Confirming "
+                                         "the result, do not charge again"))
 
     def stop_waiting(self) -> None:
         self.stop_requested.set()
@@ -94,7 +109,7 @@ def tx_row(no: str, amount_fen: int, state: str = "approved", offline: bool = Fa
            refundable: int | None = None) -> TxRow:
     return TxRow(no, "10:00:00", amount_fen, "alipay", "28******1234", state, "",
                  amount_fen if refundable is None else refundable, offline,
-                 "支付成功 / Payment approved")
+                 Bilingual("支付成功", "Payment approved"))
 
 
 @dataclass
@@ -117,9 +132,9 @@ class FakeTransactions:
 
     def refund(self, out_trade_no: str, amount_fen: int) -> None:
         self.refunds.append((out_trade_no, amount_fen))
+        amount = format_amount(amount_fen)
         later(self.bridge.refund_finished.emit, RefundView(
-            out_trade_no, True, amount_fen,
-            f"退款成功 {format_amount(amount_fen)} / Refunded {format_amount(amount_fen)}"))
+            out_trade_no, True, amount_fen, Bilingual(f"退款成功 {amount}", f"Refunded {amount}")))
 
 
 @dataclass

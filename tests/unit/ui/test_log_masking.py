@@ -1,7 +1,7 @@
 import json
 import logging
 
-from ui.logging_setup import JsonLineFormatter, scrub
+from ui.composition.logging_setup import JsonLineFormatter, scrub
 
 
 def test_payment_codes_are_masked_but_trade_numbers_stay():

@@ -9,7 +9,7 @@ from terminal.errors import UserFacingError
 from terminal.money import format_amount
 from offline_queue.end_of_day import close_day, find_blockers, today
 from ui.cli.output import print_json
-from ui.wiring.payments import open_host, open_journal
+from ui.composition.payments import open_host, open_journal
 
 EXIT_CLOSED, EXIT_REFUSED = 0, 1
 

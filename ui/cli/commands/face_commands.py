@@ -11,13 +11,15 @@ from pathlib import Path
 
 import cv2
 
-from drivers.face.enrolment import enrol_member
-from drivers.face.identifier import identify_analysis
+from drivers.camera.image_files import UnreadableImage, expand_image_paths, load_image
+from drivers.face.frame_facts import frame_facts
 from terminal.errors import UserFacingError
+from terminal.face_identification import identify
 from terminal.face_policy import assess_quality, passive_liveness
 from terminal.money import parse_amount
 from ui.cli.output import print_json, print_table
-from ui.wiring.face import build_face_pay, open_store_for
+from ui.services.face_enrolment import enrol_member
+from ui.composition.face import build_face_pay, open_store_for
 
 
 def register(sub) -> None:
@@ -32,7 +34,8 @@ def register(sub) -> None:
                        help="a photo of the member; repeat (3 or more good ones)")
     enrol.set_defaults(handler=enroll_command)
     ident = face_sub.add_parser("identify", help="identify the face in each image")
-    ident.add_argument("images", nargs="+", metavar="IMAGE")
+    ident.add_argument("images", nargs="+", metavar="IMAGE_OR_DIR",
+                       help="image files, folders of images or playlists (as for scan)")
     ident.add_argument("--amount", help="amount in yuan: at or above face.challenge_amount_fen "
                                         "the active challenge is required")
     ident.add_argument("--json", action="store_true")
@@ -64,7 +67,8 @@ def enroll_command(args, ctx) -> int:
     report = enrol_member(engine=face_pay.engine, gallery=face_pay.gallery,
                           store=face_pay.store, settings=ctx.settings.face,
                           member_id=args.member, phone=args.phone, samples=samples,
-                          consent_given=True, recorded_by=f"cli:{ctx.settings.terminal.terminal_id}")
+                          consent_given=True, consent_text=ctx.settings.face.consent_text,
+                          recorded_by=f"cli:{ctx.settings.terminal.terminal_id}")
     if ctx.settings.face.keep_debug_images:
         keep_debug_copies(ctx.path("face_debug") / args.member, args.image)
     for label, reason in report.rejected:
@@ -86,37 +90,57 @@ def identify_command(args, ctx) -> int:
     settings = ctx.settings.face
     amount_fen = (parse_amount(args.amount, max_fen=ctx.settings.terminal.max_amount_fen)
                   if args.amount else 0)
-    images = [(path, read_image(path)) for path in args.images]
+    paths = expand_image_paths([Path(p) for p in args.images])
+    if not paths:
+        raise UserFacingError("the folders hold no images",
+                              user_message="文件夹中没有图片 / No images in the folders")
     face_pay = build_face_pay(ctx)
-    reports = []
-    for path, image in images:
-        analysis = face_pay.engine.analyze(image)
-        result = identify_analysis(analysis, face_pay.gallery, settings, amount_fen=amount_fen)
-        face = analysis.dominant
-        entry = {"image": path, "faces_found": analysis.faces_found,
-                 "decision": result.decision.value, "match": result.match_outcome.value,
-                 "best_member": result.candidate_id, "score": round(result.score, 4),
-                 "margin": round(result.margin, 4), "liveness": result.liveness.value,
-                 "guidance": result.guidance}
-        if face is not None:
-            quality = assess_quality(face.quality, settings)
-            entry["quality"] = {"ok": quality.ok, "problems": list(quality.problems),
-                                **{k: round(v, 3) for k, v in vars(face.quality).items()}}
-            entry["passive_score"] = round(face.passive_score, 4)
-            entry["passive_decision"] = passive_liveness(face.passive_score, settings).value
-        reports.append(entry)
+    reports, unreadable = [], 0
+    for path in paths:
+        try:
+            image = load_image(path)
+        except UnreadableImage as exc:
+            unreadable += 1
+            reports.append({"image": str(path), "error": str(exc)})
+            continue
+        reports.append(identify_image(str(path), image, face_pay, settings, amount_fen))
     if args.json:
         print_json(reports)
-        return 0
-    for e in reports:
-        quality = e.get("quality")
-        print(f"{e['image']}: faces {e['faces_found']}; "
-              + (f"quality {'ok' if quality['ok'] else ','.join(quality['problems'])}; "
-                 f"passive {e['passive_score']:.3f} ({e['passive_decision']}); "
-                 if quality else "")
-              + f"best {e['best_member'] or '-'} score {e['score']:.3f} margin {e['margin']:.3f}"
-              f" -> {e['decision']}" + (f"  [{e['guidance']}]" if e["guidance"] else ""))
-    return 0
+    else:
+        for e in reports:
+            print(report_line(e))
+    return 2 if unreadable == len(paths) else 0
+
+
+def identify_image(path: str, image, face_pay, settings, amount_fen: int) -> dict:
+    """What identification makes of one image: the facts and the decision."""
+    analysis = face_pay.engine.analyze(image)
+    result = identify(frame_facts(analysis, face_pay.gallery), settings, amount_fen=amount_fen)
+    face = analysis.dominant
+    entry = {"image": path, "faces_found": analysis.faces_found,
+             "decision": result.decision.value, "match": result.match_outcome.value,
+             "best_member": result.candidate_id, "score": round(result.score, 4),
+             "margin": round(result.margin, 4), "liveness": result.liveness.value,
+             "guidance": result.guidance}
+    if face is not None:
+        quality = assess_quality(face.quality, settings)
+        entry["quality"] = {"ok": quality.ok, "problems": list(quality.problems),
+                            **{k: round(v, 3) for k, v in vars(face.quality).items()}}
+        entry["passive_score"] = round(face.passive_score, 4)
+        entry["passive_decision"] = passive_liveness(face.passive_score, settings).value
+    return entry
+
+
+def report_line(e: dict) -> str:
+    if "error" in e:
+        return f"{e['image']}: 无法读取 / unreadable: {e['error']}"
+    quality = e.get("quality")
+    return (f"{e['image']}: faces {e['faces_found']}; "
+            + (f"quality {'ok' if quality['ok'] else ','.join(quality['problems'])}; "
+               f"passive {e['passive_score']:.3f} ({e['passive_decision']}); "
+               if quality else "")
+            + f"best {e['best_member'] or '-'} score {e['score']:.3f} margin {e['margin']:.3f}"
+            f" -> {e['decision']}" + (f"  [{e['guidance']}]" if e["guidance"] else ""))
 
 
 def list_command(args, ctx) -> int:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ui.cli.attempt_view import attempt_row, attempt_to_json, local_time
 from ui.cli.output import print_json, print_table
-from ui.wiring.payments import open_journal
+from ui.composition.payments import open_journal
 
 
 def register(sub) -> None:

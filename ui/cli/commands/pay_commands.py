@@ -8,7 +8,7 @@ import time
 from terminal.money import format_amount, parse_amount
 from ui.cli.attempt_view import attempt_to_json
 from ui.cli.output import print_json
-from ui.wiring.payments import (open_host, open_journal, refunds, resolver, wallet_payment)
+from ui.composition.payments import (open_host, open_journal, refunds, resolver, wallet_payment)
 from offline_queue.resolver_worker import run_pass
 
 EXIT_OK, EXIT_FAILED = 0, 1

@@ -12,8 +12,8 @@ from terminal.money import format_amount
 from offline_queue.outbox_view import STATES, get_entry, iter_all, list_entries, queue_status
 from ui.cli.attempt_view import local_time
 from ui.cli.output import print_json, print_table
-from ui.wiring.offline import open_host_unless_forced_offline, open_outbox, sync_now
-from ui.wiring.payments import open_journal
+from ui.composition.offline import open_host_unless_forced_offline, open_outbox, sync_now
+from ui.composition.payments import open_journal
 
 EXIT_OK, EXIT_FAILED = 0, 1
 EXPORT_FIELDS = ("out_trade_no", "seq", "tender", "amount", "amount_fen", "created_at", "state",

@@ -7,6 +7,7 @@ import argparse
 import getpass
 import sys
 
+from terminal.settings.kiosk_section import KioskMode
 from ui.cli.output import print_error
 
 EXIT_OK, EXIT_USAGE = 0, 2
@@ -14,7 +15,7 @@ EXIT_OK, EXIT_USAGE = 0, 2
 
 def register(sub) -> None:
     run = sub.add_parser("run", help="start the touchscreen app (cashier or kiosk)")
-    run.add_argument("--mode", choices=("cashier", "kiosk"), default=None,
+    run.add_argument("--mode", choices=[mode.value for mode in KioskMode], default=None,
                      help="which app (default: setting kiosk.mode)")
     run.add_argument("--config", default=argparse.SUPPRESS,
                      help="settings TOML file (same as the global --config)")
@@ -29,7 +30,7 @@ def register(sub) -> None:
 
 
 def run_command(args, ctx) -> int:
-    from ui.kiosk.app import run_kiosk
+    from ui.composition.kiosk_app import run_kiosk
     return run_kiosk(ctx, mode=args.mode)
 
 

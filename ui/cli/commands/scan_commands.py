@@ -2,6 +2,11 @@
 
 Images go through exactly the reader the camera worker uses (``FrameCodeReader``
 built from the same settings). Payment codes are shown masked, always.
+
+``--json`` is exact: each code's ``text`` is the payload as decoded (control characters
+and all, never cut), ``bytes_base64`` its raw bytes, ``charset`` / ``charset_source``
+how the character set was decided; ``display`` is the separate, neutralised and cut form
+that the text output prints (see ``drivers.scanner.frame_reader.describe``).
 """
 
 from __future__ import annotations
@@ -103,7 +108,8 @@ def print_image_result(entry: dict) -> None:
 def line_for(code: dict) -> str:
     kind = (f"付款码 payment code ({code['wallet']})" if code["payment_code"]
             else f"非付款码 not a payment code: {code['reason']}")
-    return f" [{code['symbology']}] {code['text']}  {kind}"
+    cut = " (…cut; --json has it whole)" if code["display_cut"] else ""
+    return f" [{code['symbology']}] {code['display']}{cut}  {kind}"
 
 
 def scan_camera(args, ctx) -> int:

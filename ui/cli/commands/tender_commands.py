@@ -11,9 +11,9 @@ from terminal.money import format_amount, parse_amount
 from terminal.offline_taking import OfflineRefused
 from ui.cli.attempt_view import attempt_to_json
 from ui.cli.output import print_error, print_json
-from ui.wiring.offline import (cash_payment, connectivity, member_payment,
+from ui.composition.offline import (cash_payment, connectivity, member_payment,
                                open_host_unless_forced_offline, open_outbox, sync_now)
-from ui.wiring.payments import open_journal
+from ui.composition.payments import open_journal
 
 EXIT_OK, EXIT_FAILED = 0, 1
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from terminal.errors import ConfigError
 from terminal.settings.loader import ENV_PREFIX
 from terminal.settings.model import TerminalSettings, settings_from
-from ui.context import load_settings_file
+from ui.settings_file import load_settings_file
 from ui.diagnostics.environment import DiagEnvironment
 from ui.diagnostics.result import CheckResult, failed, passed, warned
 from ui.diagnostics.spec import CheckSpec

@@ -10,6 +10,7 @@ from terminal.settings.kiosk_section import parse_fixed_item
 from ui.kiosk.screens.base import Screen, button, label
 from ui.kiosk.widgets.amount_entry import AmountEntry
 from ui.kiosk.widgets.keypad import Keypad
+from ui.services.views import PaymentOrder
 
 
 class AttractScreen(Screen):
@@ -97,8 +98,7 @@ class AttractScreen(Screen):
         if fen <= 0:
             self.shell.show_error(self.t("sale.enter_amount_first"))
             return
-        self.shell.go("result", amount_fen=fen, tender="wallet")
-        self.shell.services.payments.pay_code(fen, text)
+        self.shell.go("result", order=PaymentOrder.with_code(fen, text))
 
     def retranslate(self) -> None:
         self.welcome.setText(self.t("attract.welcome"))

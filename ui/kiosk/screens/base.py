@@ -1,4 +1,5 @@
-"""What every screen has: the shell it lives in, language refresh and enter/leave hooks."""
+"""What every screen has: the window it lives in (a ``ScreenHost``), language refresh
+and enter/leave hooks."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
 if TYPE_CHECKING:
-    from ui.kiosk.shell import Shell
+    from ui.kiosk.screens.screen_host import ScreenHost
 
 
 class Screen(QWidget):
@@ -16,7 +17,7 @@ class Screen(QWidget):
     #: The idle timeout returns home from every screen except home itself.
     is_home = False
 
-    def __init__(self, shell: "Shell") -> None:
+    def __init__(self, shell: "ScreenHost") -> None:
         super().__init__()
         self.shell = shell
         self.setObjectName(f"screen_{self.name}")

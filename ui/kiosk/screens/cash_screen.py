@@ -8,6 +8,7 @@ from terminal.money import format_amount
 from ui.kiosk.screens.base import Screen, button, label
 from ui.kiosk.widgets.amount_entry import AmountEntry
 from ui.kiosk.widgets.keypad import Keypad
+from ui.services.views import PaymentOrder
 
 NOTES_FEN = (5000, 10000)
 
@@ -62,8 +63,7 @@ class CashScreen(Screen):
         if tendered < self.amount_fen:
             self.shell.show_error(self.t("cash.not_enough"))
             return
-        self.shell.go("result", amount_fen=self.amount_fen, tender="cash")
-        self.shell.services.payments.pay_cash(self.amount_fen, tendered)
+        self.shell.go("result", order=PaymentOrder.with_cash(self.amount_fen, tendered))
 
     def _refresh(self) -> None:
         tendered = self.tendered.fen()

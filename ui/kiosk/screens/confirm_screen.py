@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from terminal.money import format_amount
 from ui.kiosk.screens.base import Screen, button, label
+from ui.services.views import PaymentOrder
 
 
 class ConfirmScreen(Screen):
@@ -40,8 +41,7 @@ class ConfirmScreen(Screen):
         self.retranslate()
 
     def confirm(self) -> None:
-        self.shell.go("result", amount_fen=self.amount_fen, tender="member")
-        self.shell.services.payments.pay_member(self.amount_fen, self.match)
+        self.shell.go("result", order=PaymentOrder.for_member(self.amount_fen, self.match))
 
     def retranslate(self) -> None:
         self.question.setText(self.t("confirm.question"))

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 from terminal.money import format_amount
 from ui.kiosk.screens.base import Screen, button, label
 from ui.kiosk.widgets.camera_view import CameraView
+from ui.services.views import PaymentOrder
 
 CHALLENGE_KEYS = {"blink": "face.challenge_blink", "turn_left": "face.challenge_turn_left",
                   "turn_right": "face.challenge_turn_right"}
@@ -81,8 +82,7 @@ class FaceScreen(Screen):
 
     def on_code(self, text: str) -> None:
         """A customer who shows a code here means it: pay with it."""
-        self.shell.go("result", amount_fen=self.amount_fen, tender="wallet")
-        self.shell.services.payments.pay_code(self.amount_fen, text)
+        self.shell.go("result", order=PaymentOrder.with_code(self.amount_fen, text))
 
     def _active(self) -> bool:
         return self.shell.current() is self

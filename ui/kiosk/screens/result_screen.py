@@ -1,16 +1,21 @@
 """The outcome of a payment: approved, declined with the reason, waiting for the
 customer's password (with a countdown), or unknown and being resolved. Shows the
-receipt preview, announces the result, and returns home by itself."""
+receipt preview, announces the result, and returns home by itself.
+
+This screen is the one that asks for the payment (``entered(order=...)``): the payment
+service answers it, and only it, with the request id it gave; a late report about an
+earlier payment is never shown as this one's outcome."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QPlainTextEdit, QVBoxLayout
 
 from terminal.money import format_amount
+from terminal.settings.kiosk_section import KioskMode
 from ui.kiosk.screens.base import Screen, button, label, set_role
-from ui.services.views import Outcome, PaymentView
+from ui.services.views import Outcome, PaymentOrder, PaymentView
 from ui.voice import amount_words
 
 _ROLES = {Outcome.APPROVED: "outcome-approved", Outcome.DECLINED: "outcome-declined"}
@@ -19,9 +24,14 @@ _ROLES = {Outcome.APPROVED: "outcome-approved", Outcome.DECLINED: "outcome-decli
 class ResultScreen(Screen):
     name = "result"
 
+    #: Each report about this screen's payment, after it is shown (the demo's autopilot
+    #: and the tests watch it; the payment itself answers this screen only).
+    payment_shown = Signal(object)
+
     def __init__(self, shell) -> None:
         super().__init__(shell)
         self.view: PaymentView | None = None
+        self.request_id = ""
         self.amount_fen = 0
         self.tender = ""
         self.outcome_label = label("result_outcome", "outcome-pending")
@@ -66,11 +76,7 @@ class ResultScreen(Screen):
         self._auto_home = QTimer(self)
         self._auto_home.setSingleShot(True)
         self._auto_home.timeout.connect(self._return_home)
-        bridge = shell.bridge
-        for signal in (bridge.payment_updated, bridge.payment_approved,
-                       bridge.payment_declined, bridge.payment_unresolved):
-            signal.connect(self._on_payment)
-        bridge.receipt_printed.connect(self._on_receipt)
+        shell.bridge.receipt_printed.connect(self._on_receipt)
 
     @property
     def busy(self) -> bool:
@@ -78,28 +84,28 @@ class ResultScreen(Screen):
         return self.view is None or self.view.outcome in (Outcome.IN_PROGRESS,
                                                            Outcome.WAITING_PASSWORD)
 
-    def entered(self, amount_fen: int = 0, tender: str = "", **params) -> None:
+    def entered(self, order: PaymentOrder | None = None, **params) -> None:
+        """Show ``order`` being paid and start it (no order: nothing to show)."""
         self.view = None
-        self.amount_fen, self.tender = amount_fen, tender
+        self.request_id = ""
+        self.amount_fen = order.amount_fen if order else 0
+        self.tender = order.tender.value if order else ""
         self.receipt.clear()
         self.receipt_status.clear()
         self._auto_home.stop()
         self._tick.stop()
         self.countdown.clear()
         self.retranslate()
+        if order is not None:
+            self.request_id = self.shell.services.payments.start(order, self._on_payment)
 
     def left(self) -> None:
         self._auto_home.stop()
         self._tick.stop()
 
-    def task_failed(self, capability: str, sentence: str) -> None:
-        """A payment that could not even start: say so and allow another way."""
-        if capability == "payments" and self.busy:
-            self._on_payment(PaymentView("", self.amount_fen, self.tender, Outcome.DECLINED,
-                                         sentence))
-
     def _on_payment(self, view: PaymentView) -> None:
-        if self.shell.current() is not self:
+        """The payment service's reply (GUI thread)."""
+        if self.shell.current() is not self or view.request_id != self.request_id:
             return
         previous = self.view
         self.view = view
@@ -120,6 +126,7 @@ class ResultScreen(Screen):
         if view.outcome in (Outcome.APPROVED, Outcome.DECLINED, Outcome.RESOLVING):
             self._auto_home.start(int(self.shell.result_timeout_s() * 1000))
         self.retranslate()
+        self.payment_shown.emit(view)
 
     def _on_receipt(self, receipt) -> None:
         if self.shell.current() is not self or self.view is None or \
@@ -142,11 +149,10 @@ class ResultScreen(Screen):
             self.shell.services.printing.print_receipt(self.view.out_trade_no, reprint=True)
 
     def other_way(self) -> None:
-        if self.shell.options.mode == "kiosk":
+        if self.shell.options.mode is KioskMode.KIOSK:
             self.shell.go("scan", amount_fen=self.amount_fen)
         else:
-            self.shell.go("sale", clear=False)
-            self.shell.screen("sale").amount.set_fen(self.amount_fen)
+            self.shell.go("sale", amount_fen=self.amount_fen)
 
     def retranslate(self) -> None:
         view = self.view

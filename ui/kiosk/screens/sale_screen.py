@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 from ui.kiosk.screens.base import Screen, button, label
 from ui.kiosk.widgets.amount_entry import AmountEntry
 from ui.kiosk.widgets.keypad import Keypad
+from ui.services.views import PaymentOrder
 
 TENDERS = (("wallet", "sale.pay_code"), ("member", "sale.pay_face"), ("cash", "sale.pay_cash"))
 
@@ -53,8 +54,11 @@ class SaleScreen(Screen):
         shell.bridge.status_changed.connect(lambda _s: self._refresh_tenders())
         self.retranslate()
 
-    def entered(self, **params) -> None:
-        if params.get("clear", True):
+    def entered(self, amount_fen: int = 0, **params) -> None:
+        """Home with an empty amount, or with ``amount_fen`` kept (pay another way)."""
+        if amount_fen > 0:
+            self.amount.set_fen(amount_fen)
+        else:
             self.amount.clear()
         self._refresh_tenders()
 
@@ -84,8 +88,7 @@ class SaleScreen(Screen):
         if not capability.available:
             self.shell.show_error(capability.reason)
             return
-        self.shell.go("result", amount_fen=fen, tender="wallet")
-        self.shell.services.payments.pay_code(fen, text)
+        self.shell.go("result", order=PaymentOrder.with_code(fen, text))
 
     def _refresh_tenders(self) -> None:
         payments = self.shell.services.payments

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 from terminal.money import format_amount
 from ui.kiosk.screens.base import Screen, button, label
 from ui.kiosk.widgets.camera_view import CameraView
+from ui.services.views import PaymentOrder
 
 
 class ScanScreen(Screen):
@@ -52,8 +53,7 @@ class ScanScreen(Screen):
 
     def on_code(self, text: str) -> None:
         self.shell.services.camera.stop()
-        self.shell.go("result", amount_fen=self.amount_fen, tender="wallet")
-        self.shell.services.payments.pay_code(self.amount_fen, text)
+        self.shell.go("result", order=PaymentOrder.with_code(self.amount_fen, text))
 
     def retranslate(self) -> None:
         self.prompt.setText(self.t("scan.prompt"))

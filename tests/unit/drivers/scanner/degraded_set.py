@@ -12,7 +12,7 @@ from drivers.camera.photo_damage import Damage
 from drivers.camera.screen_photo import PhoneScene, render_phone_photo
 from terminal.code_read import Symbology
 
-#: (prefix range, length) per wallet, from ARCHITECTURE.md.
+#: (prefix range, length) per wallet, from docs/scanning.md.
 _WALLETS = (((25, 30), 18), ((10, 15), 18), ((62, 62), 19))
 _KINDS = ("perspective", "rotation", "blur", "motion", "noise", "low_contrast", "glare",
           "moire", "jpeg", "far", "combined")

@@ -1,4 +1,5 @@
-"""Wiring of face-pay for the CLI and the kiosk: engine, encrypted store, gallery.
+"""Building face-pay for the CLI, the kiosk and the demo: engine, encrypted store,
+gallery.
 
 ``build_face_pay`` raises FaceUnavailable ("face-pay disabled: <reason>") when the
 models are missing or wrong or face-pay is switched off; callers show that and keep
@@ -16,7 +17,8 @@ from drivers.face.enrolment import template_from_bytes
 from drivers.face.gallery import TemplateGallery
 from drivers.face.model_files import FaceUnavailable
 from offline_queue.face_store import FaceStore, open_face_store
-from ui.context import AppContext
+from ui.composition.context import AppContext
+from ui.composition.payments import database_path
 from ui.models_location import resolve_models_dir
 
 log = logging.getLogger(__name__)
@@ -66,3 +68,18 @@ def build_face_pay(ctx: AppContext) -> FacePay:
     store = open_store_for(ctx)
     return FacePay(engine=engine, gallery=load_gallery(store, engine.template_version),
                    store=store)
+
+
+
+def load_engine_and_gallery(ctx: AppContext) -> tuple[InsightFaceEngine, TemplateGallery]:
+    """Engine and gallery for the kiosk's loading thread; the store it read the
+    templates from is closed again on that thread (SQLite connections stay there)."""
+    if not ctx.settings.face.enabled:
+        raise FaceUnavailable("switched off (setting face.enabled = false)")
+    engine = load_engine(models_dir(ctx), ctx.settings.face)
+    store = open_face_store(database_path(ctx), ctx.path(ctx.settings.face.key_file),
+                            busy_timeout_ms=ctx.settings.storage.busy_timeout_ms)
+    try:
+        return engine, load_gallery(store, engine.template_version)
+    finally:
+        store.close()

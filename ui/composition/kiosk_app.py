@@ -1,4 +1,4 @@
-"""Building the QApplication and the window for ``payterm run`` and the demo."""
+"""Building the QApplication and the kiosk window for ``payterm run`` and the demo."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import sys
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication
 
+from terminal.settings.kiosk_section import KioskMode
 from ui.i18n import Language, Translator
 from ui.kiosk.shell import Shell, ShellOptions
 from ui.kiosk.theme import pick_font_family
@@ -37,23 +38,23 @@ def install_wedge_scanner(app: QApplication, shell: Shell, settings) -> object:
     return wedge
 
 
-def build_shell(ctx, services, *, mode: str | None = None) -> Shell:
+def build_shell(ctx, services, *, mode: KioskMode | str | None = None) -> Shell:
     settings = ctx.settings
     kiosk = settings.kiosk
-    mode = mode or kiosk.mode
+    mode = KioskMode(mode or kiosk.mode)
     tr = Translator(Language(kiosk.language))
     voice = Voice(enabled=kiosk.voice_enabled)
     services.stoppers.insert(0, voice.stop)
-    options = ShellOptions(mode=mode, full_screen=kiosk.full_screen or mode == "kiosk",
+    options = ShellOptions(mode=mode, full_screen=kiosk.full_screen or mode is KioskMode.KIOSK,
                            hide_cursor=kiosk.hide_cursor, elder=kiosk.elder_mode)
     shell = Shell(services, settings, tr=tr, voice=voice, pin=technician_pin(ctx),
                   options=options)
     return shell
 
 
-def run_kiosk(ctx, *, mode: str | None = None) -> int:
+def run_kiosk(ctx, *, mode: KioskMode | str | None = None) -> int:
     """``payterm run``: the window on the configured devices, until the technician exits."""
-    from ui.services.build import build_services
+    from ui.composition.kiosk_services import build_services
     app = application()
     services = build_services(ctx)
     shell = build_shell(ctx, services, mode=mode)

@@ -11,8 +11,8 @@ from offline_queue.outbox import Outbox
 from offline_queue.outbox_sealing import OutboxSealer
 from offline_queue.outbox_sync import OutboxSync
 from offline_queue.sync_worker import PassResult, SyncWorker, sync_pass
-from ui.context import AppContext
-from ui.wiring.payments import database_path, open_host
+from ui.composition.context import AppContext
+from ui.composition.payments import database_path, open_host
 
 #: The key that encrypts member ids and match evidence at rest (0600, outside the DB).
 STORE_KEY_FILE = "keys/store.key"

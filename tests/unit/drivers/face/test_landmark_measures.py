@@ -1,4 +1,5 @@
-"""The active challenge on landmark sequences synthesised from real 2d106det output.
+"""The landmark measures and the active challenge's rules on landmark sequences
+synthesised from real 2d106det output.
 
 The base landmarks come from the real model on a real photo (obama_1). A blink is made
 by squeezing the real eye points towards each eye's long axis for a few frames; a head
@@ -12,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from drivers.face.active_liveness import (LEFT_EYE, NOSE, RIGHT_EYE, ActiveChallenge,
-                                          ChallengeKind, ChallengeState, choose_challenge,
-                                          openness, yaw_proxy)
+from drivers.face.landmark_measures import (LEFT_EYE, NOSE, RIGHT_EYE, challenge_measures,
+                                            openness, yaw_proxy)
+from terminal.active_challenge import (ChallengeKind, ChallengeState, ChallengeTracker,
+                                       random_challenge)
 from tests.unit.drivers.face.face_samples import face_settings, photo
 
 pytestmark = pytest.mark.models
@@ -48,9 +50,9 @@ def jitter(points, rng, px=0.4):
 
 
 def run(kind, frames, bbox):
-    challenge = ActiveChallenge(kind, S)
+    challenge = ChallengeTracker(kind, S)
     for points in frames:
-        if challenge.feed(bbox, points) is not ChallengeState.RUNNING:
+        if challenge.feed(bbox, challenge_measures(points)) is not ChallengeState.RUNNING:
             break
     return challenge
 
@@ -107,12 +109,12 @@ def test_static_photo_never_passes(real_face, kind):
 
 def test_a_different_face_breaks_the_track(real_face):
     bbox, points = real_face
-    challenge = ActiveChallenge(ChallengeKind.BLINK, S)
-    challenge.feed(bbox, points)
+    challenge = ChallengeTracker(ChallengeKind.BLINK, S)
+    challenge.feed(bbox, challenge_measures(points))
     moved = (bbox[0] + 500, bbox[1], bbox[2] + 500, bbox[3])
-    assert challenge.feed(moved, points) is ChallengeState.FAILED
+    assert challenge.feed(moved, challenge_measures(points)) is ChallengeState.FAILED
     assert "track lost" in challenge.reason
 
 
 def test_challenge_is_chosen_from_all_kinds():
-    assert choose_challenge() in set(ChallengeKind)
+    assert random_challenge() in set(ChallengeKind)

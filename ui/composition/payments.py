@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from drivers.host.client import HostClient, open_host_client
+from drivers.host.client import HostClient
 from offline_queue.journal import SqliteJournal
 from offline_queue.resolver_worker import ResolverWorker
 from terminal.clock import SystemClock
+from terminal.connectivity import ConnectivityMonitor
 from terminal.refund import Refunds
 from terminal.resolution import Resolver
 from terminal.wallet_payment import WalletPayment
-from ui.context import AppContext
+from ui.composition.context import AppContext
 
 
 def database_path(ctx: AppContext) -> Path:
@@ -28,14 +29,15 @@ def open_journal(ctx: AppContext, *, check_integrity: bool = True) -> SqliteJour
 
 
 def open_host(ctx: AppContext) -> HostClient:
-    client = open_host_client(ctx.settings.host, terminal_id=ctx.settings.terminal.terminal_id,
-                              data_dir=ctx.data_dir)
-    ctx.on_close(client.close)
-    return client
+    """The run's one host client (``AppContext.host_client``)."""
+    return ctx.host_client()
 
 
-def wallet_payment(ctx: AppContext, host, journal) -> WalletPayment:
-    return WalletPayment(host, journal, ctx.settings, SystemClock())
+def wallet_payment(ctx: AppContext, host, journal,
+                   monitor: ConnectivityMonitor | None = None) -> WalletPayment:
+    """The payment-code tender; with ``monitor`` it refuses up front when the host is
+    known to be offline and reports each call's outcome to the monitor."""
+    return WalletPayment(host, journal, ctx.settings, SystemClock(), connectivity=monitor)
 
 
 def refunds(ctx: AppContext, host, journal) -> Refunds:

@@ -1,22 +1,26 @@
-"""The composition root's state for one run: data directory, settings, logging.
+"""The composition root's state for one run: data directory, settings, logging, and
+the run's one host client.
 
-Commands and the kiosk get an AppContext and build the services they need through the
-``ui.wiring`` modules, so each command opens only what it uses.
+Commands, the kiosk, the demo and the diagnostics get an AppContext and build what they
+need through the other ``ui.composition`` modules, so each command opens only what it
+uses. Whatever is opened is closed with the context (``on_close``), newest first.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-import tomllib
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
+from drivers.host.client import HostClient, open_host_client
 from terminal.errors import ConfigError
 from terminal.settings.model import Settings, settings_from
-from ui.data_dir import resolve_config_file, resolve_data_dir
-from ui.logging_setup import configure_logging
+from ui.composition.data_dir import resolve_config_file, resolve_data_dir
+from ui.composition.logging_setup import configure_logging
+from ui.settings_file import load_settings_file
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +31,30 @@ class AppContext:
     settings: Settings
     config_file: Path | None
     env: Mapping[str, str] = field(default_factory=dict)
-    _closers: list = field(default_factory=list)
+    _closers: list[Callable[[], object]] = field(default_factory=list)
+    _host: HostClient | None = None
+    _host_lock: threading.Lock = field(default_factory=threading.Lock)
 
     def path(self, relative: str) -> Path:
         """A settings path: absolute stays, relative is under the data directory."""
         candidate = Path(relative).expanduser()
         return candidate if candidate.is_absolute() else self.data_dir / candidate
 
-    def on_close(self, closer) -> None:
+    def on_close(self, closer: Callable[[], object]) -> None:
         self._closers.append(closer)
+
+    def host_client(self) -> HostClient:
+        """The run's one host client (one connection pool, keys loaded once), opened on
+        first use from any thread and closed with the context. Every worker, command and
+        tender of the process shares it (the client is thread-safe). Raises ConfigError
+        naming the key when a key file is missing or unusable (asked again next time)."""
+        with self._host_lock:
+            if self._host is None:
+                self._host = open_host_client(self.settings.host,
+                                              terminal_id=self.settings.terminal.terminal_id,
+                                              data_dir=self.data_dir)
+                self.on_close(self._host.close)
+            return self._host
 
     def close(self) -> None:
         while self._closers:
@@ -44,21 +63,6 @@ class AppContext:
                 closer()
             except Exception:  # closing must go on for the rest
                 log.exception("error while closing")
-
-
-def load_settings_file(path: Path | None) -> dict:
-    """Read and parse the TOML file; a syntax error names the file and line."""
-    if path is None:
-        return {}
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except FileNotFoundError:
-        raise ConfigError("--config", f"settings file {path} does not exist") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError("--config", f"{path} is not valid TOML: {exc}") from None
-    except OSError as exc:
-        raise ConfigError("--config", f"cannot read {path}: {exc.strerror}") from None
 
 
 def build_context(data_dir_arg: str | None = None, config_arg: str | None = None,

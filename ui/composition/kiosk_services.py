@@ -1,7 +1,8 @@
-"""The composition of the real services for ``payterm run`` and the demo.
+"""Every kiosk service, built and started, for ``payterm run`` and the demo.
 
 Devices that are missing or misconfigured do not stop the app: the capability says
-what is unavailable and why, and every other tender keeps working.
+what is unavailable and why, and every other tender keeps working. All host traffic
+of the process goes through the one client of ``AppContext.host_client``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,11 @@ from __future__ import annotations
 import logging
 
 from terminal.errors import TerminalError
-from ui.context import AppContext
+from ui.composition.context import AppContext
+from ui.composition.diagnostics import selftest_runner
+from ui.composition.kiosk_runtime import KioskRuntime
+from ui.composition.offline import connectivity
+from ui.composition.payments import database_path
 from ui.services.bridge import ServiceBridge
 from ui.services.camera_service import CameraService
 from ui.services.container import KioskServices
@@ -18,34 +23,23 @@ from ui.services.log_reader import LogReader
 from ui.services.payment_service import PaymentsService
 from ui.services.print_service import PrintService
 from ui.services.records_service import EndOfDayService, StatusService, TransactionsService
-from ui.services.runtime import Runtime
 from ui.services.selftest_service import SelfTestService
 from ui.services.settings_editor import SettingsEditor
-from ui.wiring.offline import connectivity
-from ui.wiring.payments import database_path
 
 log = logging.getLogger(__name__)
 
 
 def face_loader(ctx: AppContext):
-    """Engine and gallery, built on the loading thread (its store closed there too)."""
+    """Engine and gallery, built on the loading thread. The face modules are imported
+    there too: loading insightface takes a second the window should not wait for."""
     def load():
-        from drivers.face.engine import load_engine
-        from ui.wiring.face import load_gallery, models_dir
-        from drivers.face.model_files import FaceUnavailable
-        if not ctx.settings.face.enabled:
-            raise FaceUnavailable("switched off (setting face.enabled = false)")
-        engine = load_engine(models_dir(ctx), ctx.settings.face)
-        store = face_store_factory(ctx)()
-        try:
-            gallery = load_gallery(store, engine.template_version)
-        finally:
-            store.close()
-        return engine, gallery
+        from ui.composition.face import load_engine_and_gallery
+        return load_engine_and_gallery(ctx)
     return load
 
 
 def face_store_factory(ctx: AppContext):
+    """Opens the face store on the calling thread (the face service's pipeline)."""
     def make():
         from offline_queue.face_store import open_face_store
         return open_face_store(database_path(ctx), ctx.path(ctx.settings.face.key_file),
@@ -95,7 +89,7 @@ def build_services(ctx: AppContext, *, camera_source=None, code_reader=None,
                        busy_timeout_ms=ctx.settings.storage.busy_timeout_ms).close()
     real_bridge = ServiceBridge()
     bridge = real_bridge.poster           # workers report through the poster only
-    runtime = Runtime(ctx, bridge, connectivity(ctx))
+    runtime = KioskRuntime(ctx, bridge, connectivity(ctx))
     stoppers = []
     if camera_source is None and not camera_problem:
         camera_source, camera_problem = configured_camera(ctx)
@@ -124,7 +118,8 @@ def build_services(ctx: AppContext, *, camera_source=None, code_reader=None,
         bridge=real_bridge, payments=payments, transactions=TransactionsService(runtime),
         printing=PrintService(runtime, print_worker, printer_problem),
         end_of_day=EndOfDayService(runtime), status=StatusService(runtime), camera=camera,
-        face_pay=face, enrolment=EnrolmentService(face), selftest=SelfTestService(bridge, ctx),
+        face_pay=face, enrolment=EnrolmentService(face),
+        selftest=SelfTestService(bridge, selftest_runner(ctx)),
         settings_editor=SettingsEditor(ctx.config_file or ctx.data_dir / "payterm.toml",
                                        ctx.settings, ctx.env),
         logs=LogReader(ctx.path(ctx.settings.logging.file)), stoppers=stoppers)
@@ -150,36 +145,30 @@ def _printer_listener(bridge):
     return listen
 
 
-def _start_resolver(ctx: AppContext, runtime: Runtime, stoppers: list):
+def _start_resolver(ctx: AppContext, runtime: KioskRuntime, stoppers: list):
     if ctx.settings.offline.forced_offline:
         return None
-    from drivers.host.client import open_host_client
-    from ui.wiring.payments import resolver_worker
-    try:
-        host = open_host_client(ctx.settings.host, terminal_id=ctx.settings.terminal.terminal_id,
-                                data_dir=ctx.data_dir)
-    except TerminalError as exc:
-        runtime.host_problem = exc.user_message
+    from ui.composition.payments import resolver_worker
+    host = runtime.host()
+    if host is None:
         return None
     worker = resolver_worker(ctx, host)
     worker.start()
-    stoppers.append(host.close)
     stoppers.append(worker.stop)
     return worker
 
 
-def _start_sync(ctx: AppContext, runtime: Runtime, stoppers: list) -> None:
+def _start_sync(ctx: AppContext, runtime: KioskRuntime, stoppers: list) -> None:
     if ctx.settings.offline.forced_offline or runtime.host_problem:
         return
-    from drivers.host.client import open_host_client
     from offline_queue.sync_worker import SyncWorker
     from terminal.clock import SystemClock
-    from ui.wiring.offline import open_sealer
-    host = open_host_client(ctx.settings.host, terminal_id=ctx.settings.terminal.terminal_id,
-                            data_dir=ctx.data_dir)
+    from ui.composition.offline import open_sealer
+    host = runtime.host()
+    if host is None:
+        return
     worker = SyncWorker(database_path(ctx), open_sealer(ctx), host, ctx.settings.offline,
                         SystemClock(), monitor=runtime.monitor, health=host,
                         busy_timeout_ms=ctx.settings.storage.busy_timeout_ms)
     worker.start()
-    stoppers.append(host.close)
     stoppers.append(worker.stop)

@@ -1,1 +1,0 @@
-"""Builders that turn settings into working services (the composition root's parts)."""
