@@ -24,7 +24,8 @@ from offline_queue.store import open_store, transaction, translate_sqlite_error
 _BOOL_FIELDS = {"waiting_for_password", "cancelling", "needs_attention", "offline"}
 _ATTEMPT_FIELDS = {f.name for f in dataclass_fields(Attempt)}
 _UPDATABLE = _ATTEMPT_FIELDS - {"out_trade_no", "seq", "tender", "created_at", "state"}
-UNRESOLVED_STATES = ("created", "pending", "unknown", "resolving")
+UNRESOLVED_STATES = tuple(s.value for s in TxState if s.needs_resolution)
+HELD_STATES = tuple(s.value for s in TxState if s.needs_person)
 
 
 def row_to_attempt(row: dict) -> Attempt:
@@ -172,6 +173,24 @@ class SqliteJournal:
             f"SELECT * FROM attempts WHERE state IN ({','.join('?' * len(UNRESOLVED_STATES))}) "
             "ORDER BY created_at, seq", list(UNRESOLVED_STATES)).fetchall()
         return [row_to_attempt(dict(r)) for r in rows]
+
+    def held(self) -> list[Attempt]:
+        """Attempts held for a person (host answers that were not about them), oldest
+        first."""
+        rows = self._db.execute(
+            f"SELECT * FROM attempts WHERE state IN ({','.join('?' * len(HELD_STATES))}) "
+            "ORDER BY created_at, seq", list(HELD_STATES)).fetchall()
+        return [row_to_attempt(dict(r)) for r in rows]
+
+    def refunds_in_states(self, states: Iterable[str]) -> list[dict]:
+        """Refund requests in the given states, oldest first."""
+        states = list(states)
+        if not states:
+            return []
+        rows = self._db.execute(
+            f"SELECT * FROM refunds WHERE state IN ({','.join('?' * len(states))}) "
+            "ORDER BY created_at", states).fetchall()
+        return [dict(r) for r in rows]
 
     def recent(self, limit: int = 50, *, search: str = "",
                states: Iterable[str] = ()) -> list[Attempt]:
