@@ -158,8 +158,9 @@ def _pay(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> None
                 else status not in _PAID)
         if not fits:
             problems.append(f"trade_status {_short(status)} contradicts code {code}")
-    _foreign(problems, payload, ("out_request_no", "refund_fee", "retry_flag", "action",
-                                 "server_time", "results", "trades", "bill_date", "balance"))
+    foreign = ("out_request_no", "refund_fee", "retry_flag", "action", "server_time",
+               "results", "trades", "bill_date", "balance")
+    _foreign(problems, payload, foreign if member else foreign + ("member_id",))
 
 
 def _query(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> None:
