@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import fields as dataclass_fields
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -41,6 +40,17 @@ class SqliteJournal:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self._db = db
         self._db.conn.row_factory = sqlite3.Row
+        self._epoch = ""
+
+    @property
+    def epoch(self) -> str:
+        """This journal's epoch (part of every out_trade_no; made with the store)."""
+        if not self._epoch:
+            row = self._db.execute("SELECT epoch FROM journal_identity WHERE id = 1").fetchone()
+            if row is None:
+                raise QueueError("the journal has no epoch (journal_identity is empty)")
+            self._epoch = row[0]
+        return self._epoch
 
     @classmethod
     def open(cls, path: Path, *, busy_timeout_ms: int = 5000,
@@ -233,7 +243,7 @@ class SqliteJournal:
         """Inside a transaction: allocate the number, insert the row and its "created"
         event. Returns (out_trade_no, seq)."""
         seq = self._next_sequence()
-        trade_no = make_trade_no(terminal_id, datetime.fromtimestamp(now).date(), seq)
+        trade_no = make_trade_no(terminal_id, self.epoch, seq)
         self._db.execute(
             "INSERT INTO attempts (out_trade_no, seq, tender, wallet, code_masked, amount_fen, "
             "subject, state, created_at, updated_at, first_request_at, offline, member_ref) "

@@ -124,6 +124,15 @@ class StorageFull(QueueError):
     default_user_message = "存储空间已满，暂停离线收款 / Storage full, offline payments paused"
 
 
+class JournalMissing(QueueError):
+    """The store is missing or empty although this terminal had a journal (its keys
+    exist): never silently a fresh journal. A technician restores it or starts a new
+    journal knowingly (``payterm journal new --confirm``)."""
+
+    default_user_message = ("交易日志缺失，请联系技术人员 / The payment journal is missing, "
+                            "call a technician")
+
+
 class StoreCorrupt(QueueError):
     """The integrity check failed; the file is kept untouched for recovery."""
 

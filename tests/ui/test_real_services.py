@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from drivers.host.keys import generate_key_pair
+from offline_queue.journal_identity import start_new_journal
 from drivers.host.simulator.behaviours import Behaviour, code_for
 from drivers.host.simulator.runner import start_simulator
 from ui.context import build_context
@@ -19,6 +20,7 @@ def real_services(qtbot, tmp_path):
     from ui.services.build import build_services
     keys = tmp_path / "keys"
     generate_key_pair(keys / "terminal_private.pem", keys / "terminal_public.pem")
+    start_new_journal(tmp_path / "payterm.db")
     with start_simulator(tmp_path / "sim.db", keys) as sim:
         ctx = build_context(str(tmp_path), None, env={}, with_logging=False, overrides={
             "host": {"base_url": sim.url}, "printer": {"enabled": False},

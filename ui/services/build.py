@@ -22,7 +22,7 @@ from ui.services.runtime import Runtime
 from ui.services.selftest_service import SelfTestService
 from ui.services.settings_editor import SettingsEditor
 from ui.wiring.offline import connectivity
-from ui.wiring.payments import database_path
+from ui.wiring.payments import database_path, store_path_to_open
 
 log = logging.getLogger(__name__)
 
@@ -91,7 +91,7 @@ def build_services(ctx: AppContext, *, camera_source=None, code_reader=None,
     # Migrations run once, here, before any worker opens the database: several threads
     # opening a fresh file at the same moment would each try to create the tables.
     from offline_queue.journal import SqliteJournal
-    SqliteJournal.open(database_path(ctx),
+    SqliteJournal.open(store_path_to_open(ctx),
                        busy_timeout_ms=ctx.settings.storage.busy_timeout_ms).close()
     real_bridge = ServiceBridge()
     bridge = real_bridge.poster           # workers report through the poster only
@@ -153,11 +153,9 @@ def _printer_listener(bridge):
 def _start_resolver(ctx: AppContext, runtime: Runtime, stoppers: list):
     if ctx.settings.offline.forced_offline:
         return None
-    from drivers.host.client import open_host_client
-    from ui.wiring.payments import resolver_worker
+    from ui.wiring.payments import host_client, resolver_worker
     try:
-        host = open_host_client(ctx.settings.host, terminal_id=ctx.settings.terminal.terminal_id,
-                                data_dir=ctx.data_dir)
+        host = host_client(ctx)
     except TerminalError as exc:
         runtime.host_problem = exc.user_message
         return None
@@ -171,12 +169,11 @@ def _start_resolver(ctx: AppContext, runtime: Runtime, stoppers: list):
 def _start_sync(ctx: AppContext, runtime: Runtime, stoppers: list) -> None:
     if ctx.settings.offline.forced_offline or runtime.host_problem:
         return
-    from drivers.host.client import open_host_client
     from offline_queue.sync_worker import SyncWorker
     from terminal.clock import SystemClock
     from ui.wiring.offline import open_sealer
-    host = open_host_client(ctx.settings.host, terminal_id=ctx.settings.terminal.terminal_id,
-                            data_dir=ctx.data_dir)
+    from ui.wiring.payments import host_client
+    host = host_client(ctx)
     worker = SyncWorker(database_path(ctx), open_sealer(ctx), host, ctx.settings.offline,
                         SystemClock(), monitor=runtime.monitor, health=host,
                         busy_timeout_ms=ctx.settings.storage.busy_timeout_ms)

@@ -7,7 +7,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from drivers.host.client import open_host_client
 from offline_queue.journal import SqliteJournal
 from terminal.connectivity import ConnectivityMonitor
 from terminal.errors import TerminalError
@@ -15,7 +14,7 @@ from ui.context import AppContext
 from ui.services.bridge import BridgePoster
 from ui.services.worker import ServiceWorker
 from ui.wiring.offline import open_outbox
-from ui.wiring.payments import database_path
+from ui.wiring.payments import host_client, store_path_to_open
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +34,7 @@ class Runtime:
     def journal(self, worker: ServiceWorker) -> SqliteJournal:
         s = self.ctx.settings.storage
         return worker.thread_resource(
-            "journal", lambda: SqliteJournal.open(database_path(self.ctx),
+            "journal", lambda: SqliteJournal.open(store_path_to_open(self.ctx),
                                                   busy_timeout_ms=s.busy_timeout_ms),
             lambda journal: journal.close())
 
@@ -50,9 +49,7 @@ class Runtime:
 
         def make():
             try:
-                return open_host_client(self.ctx.settings.host,
-                                        terminal_id=self.ctx.settings.terminal.terminal_id,
-                                        data_dir=self.ctx.data_dir)
+                return host_client(self.ctx)
             except TerminalError as exc:
                 log.warning("no host client: %s", exc)
                 self.host_problem = exc.user_message

@@ -16,6 +16,7 @@ from drivers.face.enrolment import template_from_bytes
 from drivers.face.gallery import TemplateGallery
 from drivers.face.model_files import FaceUnavailable
 from offline_queue.face_store import FaceStore, open_face_store
+from ui.wiring.payments import store_path_to_open
 from ui.context import AppContext
 from ui.models_location import resolve_models_dir
 
@@ -36,7 +37,7 @@ def models_dir(ctx: AppContext) -> Path:
 
 def open_store_for(ctx: AppContext) -> FaceStore:
     """The face store of this data directory (no models needed); closed with ctx."""
-    store = open_face_store(ctx.path(ctx.settings.storage.database_file),
+    store = open_face_store(store_path_to_open(ctx),
                             ctx.path(ctx.settings.face.key_file),
                             busy_timeout_ms=ctx.settings.storage.busy_timeout_ms)
     ctx.on_close(store.close)
