@@ -103,7 +103,7 @@ class Shell(QMainWindow):
         bar.addWidget(self.language_button)
         bar.addWidget(self.technician_button)
         layout.addLayout(bar)
-        self.banner = StatusBanner(self.tr)
+        self.banner = StatusBanner(self.tr, staff_view=lambda: self.options.mode != "kiosk")
         self.banner.setObjectName("status_banner")
         layout.addWidget(self.banner)
         self.error_label = QLabel()
