@@ -67,6 +67,11 @@ class FakePayments:
                     self.stop_requested.wait(5)
                     b.emit_payment(view(Outcome.RESOLVING, "结果确认中，请勿重复收款 / "
                                         "Confirming the result, do not charge again"))
+            elif script == "held":
+                b.emit_payment(view(Outcome.HELD, "主机应答不一致，已挂起待人工处理，请勿重复收款 / "
+                                                  "Host answer inconsistent: held for staff, do "
+                                                  "not charge again",
+                                    reason="PAYTERM.ANSWER_INCONSISTENT"))
             else:
                 b.emit_payment(view(Outcome.RESOLVING, "结果确认中，请勿重复收款 / Confirming "
                                                        "the result, do not charge again"))
