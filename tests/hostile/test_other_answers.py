@@ -229,3 +229,22 @@ def test_day_closes_when_the_host_agrees(terminal, proxy, sim):
     result = close_day(terminal.journal, terminal.client, today(time.time()), time.time())
     assert result.closed and result.reconciliation["balanced"]
     assert date.fromisoformat(result.day) == today(time.time())
+
+
+def test_member_payment_is_not_approved_on_an_answer_for_another_member(terminal, proxy,
+                                                                        outbox, sim):
+    """The whole member tender: the forged answer decides nothing; the checked query
+    (the host did debit M001 30.00 for this trade) does."""
+    from terminal.connectivity import ConnectivityMonitor
+    from terminal.member_payment import MemberPayment
+    proxy.attack = on(METHOD_MEMBER_PAY, lambda ex: Body(
+        proxy.resign(ex.forward(), METHOD_MEMBER_PAY, member_id="M002")))
+    monitor = ConnectivityMonitor(terminal.settings.offline, terminal.clock)
+    payment = MemberPayment(terminal.client, terminal.journal, outbox, terminal.settings,
+                            terminal.clock, monitor)
+    result = payment.pay("M001", 3_000, evidence={"score": 0.9})
+    no = result.attempt.out_trade_no
+    assert terminal.approving_event(no) == "query_answered"
+    assert "answer_inconsistent" in [e["state"] for e in terminal.journal.history(no)]
+    member = {m["member_id"]: m["balance_fen"] for m in sim.ledger.members()}
+    assert member == {"M001": 1_000_000 - 3_000, "M002": 1_000_000}
