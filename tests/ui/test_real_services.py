@@ -76,3 +76,20 @@ def test_host_down_disables_codes_in_status(real_services, qtbot):
     with qtbot.waitSignal(services.bridge.payment_approved, timeout=5000) as cash:
         services.payments.pay_cash(800, 800)
     assert cash.args[0].offline
+
+
+def test_the_kiosk_does_not_start_on_a_lost_journal(qtbot, tmp_path):
+    from terminal.errors import JournalMissing
+    from ui.services.build import build_services
+    keys = tmp_path / "keys"
+    generate_key_pair(keys / "terminal_private.pem", keys / "terminal_public.pem")
+    (tmp_path / "payterm.db").write_bytes(b"")
+    ctx = build_context(str(tmp_path), None, env={}, with_logging=False, overrides={
+        "printer": {"enabled": False}, "face": {"enabled": False}})
+    try:
+        with pytest.raises(JournalMissing) as info:
+            build_services(ctx, camera_problem="测试无摄像头 / no camera in this test")
+    finally:
+        ctx.close()
+    assert "journal new --confirm" in str(info.value)
+    assert (tmp_path / "payterm.db").read_bytes() == b""     # left exactly as it was
