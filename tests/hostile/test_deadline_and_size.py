@@ -76,5 +76,6 @@ def test_flooded_pay_answer_is_an_unknown_outcome_resolved_by_query(strict, prox
     proxy.attack = on(METHOD_PAY, flood_after_booking)
     result = strict.pay(7_700)
     no = result.attempt.out_trade_no
+    assert proxy.stats.bytes_sent < 64 * 1024 * 1024       # refused, not read to the end
     assert result.approved and strict.approving_event(no) == "query_answered"
     assert charged_fen(sim, no) == 7_700
