@@ -1,5 +1,8 @@
-"""End of day: refuse while anything is unsynced or unresolved; else a Z-report and a
-reconciliation against the host's daily statement, recorded in ``day_closes``.
+"""End of day: refuse while anything is unsynced, unresolved or held for a person; else
+a Z-report and a reconciliation against the host's daily statement. The day closes (and
+is recorded in ``day_closes``) only when the reconciliation balances: a line only on the
+terminal, only on the host, or with other amounts keeps it open, and the refusal names
+those lines.
 
 The day is the host's calendar day (Beijing time), so both sides cut at the same instant.
 """
@@ -14,7 +17,8 @@ from datetime import date, datetime, timedelta
 from terminal.errors import HostError
 from terminal.money import format_amount
 from terminal.ports.host_batch import BatchHost
-from terminal.reconciliation import TerminalLine, reconcile
+from terminal.reconciliation import Reconciliation, TerminalLine, reconcile
+from terminal.refund import RefundState
 from offline_queue.journal import SqliteJournal
 from offline_queue.outbox import BUSINESS_TZ, VOID_SUB_CODE
 from offline_queue.outbox_view import list_entries, queue_status
@@ -58,6 +62,21 @@ def find_blockers(journal: SqliteJournal) -> dict:
              "amount": format_amount(a.amount_fen), "state": a.state.value}
             for a in unresolved[:LISTED_BLOCKERS]]
         blockers["unresolved_count"] = len(unresolved)
+    held = journal.held()
+    if held:
+        blockers["held"] = [
+            {"out_trade_no": a.out_trade_no, "tender": a.tender.value,
+             "amount": format_amount(a.amount_fen), "state": a.state.value,
+             "reason": a.sub_msg} for a in held[:LISTED_BLOCKERS]]
+        blockers["held_count"] = len(held)
+    doubtful = journal.refunds_in_states(
+        s.value for s in RefundState if s in (RefundState.INCONSISTENT, RefundState.HELD))
+    if doubtful:
+        blockers["refunds_in_doubt"] = [
+            {"out_request_no": r["out_request_no"], "out_trade_no": r["out_trade_no"],
+             "amount": format_amount(r["amount_fen"]), "state": r["state"]}
+            for r in doubtful[:LISTED_BLOCKERS]]
+        blockers["refunds_in_doubt_count"] = len(doubtful)
     status = queue_status(journal.db)
     if status.pending_count or status.dead_count:
         blockers["unsynced_count"] = status.pending_count + status.dead_count
@@ -132,8 +151,34 @@ def _exception_details(db, numbers: list[str]) -> list[dict]:
              "reason_code": r[3], "reason": r[4], "member": r[5]} for r in rows]
 
 
+_KIND_TEXT = {"only_terminal": ("仅终端有", "only on the terminal"),
+              "only_host": ("仅平台有", "only on the host"),
+              "amount_mismatch": ("金额不一致", "amounts differ")}
+
+
+def reconciliation_blocker(reconciliation: Reconciliation) -> dict:
+    """Why an unbalanced day stays open, naming every line (none left out)."""
+    lines = [d.as_dict() for d in reconciliation.discrepancies]
+    parts_zh, parts_en = [], []
+    for kind, (zh, en) in _KIND_TEXT.items():
+        numbers = [d.out_trade_no for d in reconciliation.discrepancies if d.kind == kind]
+        if numbers:
+            parts_zh.append(f"{zh} {len(numbers)} 笔：{', '.join(numbers)}")
+            parts_en.append(f"{en} ({len(numbers)}): {', '.join(numbers)}")
+    if not lines:
+        parts_zh.append(f"净额不一致（终端 {reconciliation.terminal_net_fen} 分，平台 "
+                        f"{reconciliation.host_net_fen} 分）")
+        parts_en.append(f"net totals differ (terminal {reconciliation.terminal_net_fen} fen, "
+                        f"host {reconciliation.host_net_fen} fen)")
+    message = (f"对账不一致，不能日结：{'；'.join(parts_zh)} / Reconciliation does not balance, "
+               f"the day stays open: {'; '.join(parts_en)}")
+    return {"count": len(lines), "lines": lines, "message": message}
+
+
 def close_day(journal: SqliteJournal, host: BatchHost, day: date, now: float) -> EodResult:
-    """Refuse (``closed`` False with ``blockers``) or close and record the day."""
+    """Refuse (``closed`` False with ``blockers``) or close and record the day. A day
+    whose reconciliation does not balance is refused with the Z-report and the
+    reconciliation attached, so the person sees every line that differs."""
     result = EodResult(day=day.isoformat(), closed=False)
     result.blockers = find_blockers(journal)
     if result.blockers:
@@ -146,7 +191,13 @@ def close_day(journal: SqliteJournal, host: BatchHost, day: date, now: float) ->
         result.blockers = {"host_statement": f"平台对账单无法获取 / the host's daily statement "
                                              f"is unavailable: {exc}"}
         return result
-    result.reconciliation = reconcile(lines, statement).as_dict()
+    reconciliation = reconcile(lines, statement)
+    result.reconciliation = reconciliation.as_dict()
+    if not reconciliation.balanced:
+        result.blockers = {"reconciliation": reconciliation_blocker(reconciliation)}
+        log.warning("day %s not closed: %s", result.day,
+                    result.blockers["reconciliation"]["message"])
+        return result
     result.closed = True
     with transaction(journal.db):
         journal.db.execute("INSERT INTO day_closes (day, closed_at, report) VALUES (?,?,?) "

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import fields as dataclass_fields
-from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -24,7 +23,8 @@ from offline_queue.store import open_store, transaction, translate_sqlite_error
 _BOOL_FIELDS = {"waiting_for_password", "cancelling", "needs_attention", "offline"}
 _ATTEMPT_FIELDS = {f.name for f in dataclass_fields(Attempt)}
 _UPDATABLE = _ATTEMPT_FIELDS - {"out_trade_no", "seq", "tender", "created_at", "state"}
-UNRESOLVED_STATES = ("created", "pending", "unknown", "resolving")
+UNRESOLVED_STATES = tuple(s.value for s in TxState if s.needs_resolution)
+HELD_STATES = tuple(s.value for s in TxState if s.needs_person)
 
 
 def row_to_attempt(row: dict) -> Attempt:
@@ -40,6 +40,17 @@ class SqliteJournal:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self._db = db
         self._db.conn.row_factory = sqlite3.Row
+        self._epoch = ""
+
+    @property
+    def epoch(self) -> str:
+        """This journal's epoch (part of every out_trade_no; made with the store)."""
+        if not self._epoch:
+            row = self._db.execute("SELECT epoch FROM journal_identity WHERE id = 1").fetchone()
+            if row is None:
+                raise QueueError("the journal has no epoch (journal_identity is empty)")
+            self._epoch = row[0]
+        return self._epoch
 
     @classmethod
     def open(cls, path: Path, *, busy_timeout_ms: int = 5000,
@@ -173,6 +184,24 @@ class SqliteJournal:
             "ORDER BY created_at, seq", list(UNRESOLVED_STATES)).fetchall()
         return [row_to_attempt(dict(r)) for r in rows]
 
+    def held(self) -> list[Attempt]:
+        """Attempts held for a person (host answers that were not about them), oldest
+        first."""
+        rows = self._db.execute(
+            f"SELECT * FROM attempts WHERE state IN ({','.join('?' * len(HELD_STATES))}) "
+            "ORDER BY created_at, seq", list(HELD_STATES)).fetchall()
+        return [row_to_attempt(dict(r)) for r in rows]
+
+    def refunds_in_states(self, states: Iterable[str]) -> list[dict]:
+        """Refund requests in the given states, oldest first."""
+        states = list(states)
+        if not states:
+            return []
+        rows = self._db.execute(
+            f"SELECT * FROM refunds WHERE state IN ({','.join('?' * len(states))}) "
+            "ORDER BY created_at", states).fetchall()
+        return [dict(r) for r in rows]
+
     def recent(self, limit: int = 50, *, search: str = "",
                states: Iterable[str] = ()) -> list[Attempt]:
         """Newest first; ``search`` matches the trade number or the masked code/member."""
@@ -214,7 +243,7 @@ class SqliteJournal:
         """Inside a transaction: allocate the number, insert the row and its "created"
         event. Returns (out_trade_no, seq)."""
         seq = self._next_sequence()
-        trade_no = make_trade_no(terminal_id, datetime.fromtimestamp(now).date(), seq)
+        trade_no = make_trade_no(terminal_id, self.epoch, seq)
         self._db.execute(
             "INSERT INTO attempts (out_trade_no, seq, tender, wallet, code_masked, amount_fen, "
             "subject, state, created_at, updated_at, first_request_at, offline, member_ref) "

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import time
+
 import sqlite_utils
+
+from terminal.trade_no import new_epoch
 
 
 def _create(db: sqlite_utils.Database) -> None:
@@ -60,4 +64,18 @@ def _create(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL)")
 
 
-MIGRATIONS = [("journal_0001_create", _create)]
+def _identity(db: sqlite_utils.Database) -> None:
+    """The journal's epoch: random, made once with the store, part of every
+    out_trade_no. A lost journal that is started again gets another epoch, so its numbers
+    can never repeat the old ones (terminal/trade_no.py)."""
+    db.execute("""
+        CREATE TABLE journal_identity (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            epoch TEXT NOT NULL,
+            created_at REAL NOT NULL
+        )""")
+    db.execute("INSERT INTO journal_identity (id, epoch, created_at) VALUES (1, ?, ?)",
+               [new_epoch(), time.time()])
+
+
+MIGRATIONS = [("journal_0001_create", _create), ("journal_0002_identity", _identity)]

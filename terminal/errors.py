@@ -83,11 +83,11 @@ class HostRejected(HostError):
     default_user_message = "支付平台拒绝了请求 / The payment host refused the request"
 
     def __init__(self, message: str, *, code: str = "", sub_code: str = "",
-                 sub_msg: str = "") -> None:
+                 sub_msg: str = "", user_message: str | Bilingual | None = None) -> None:
         self.code = code
         self.sub_code = sub_code
         self.sub_msg = sub_msg
-        super().__init__(message)
+        super().__init__(message, user_message=user_message)
 
 
 class OutcomeUnknown(HostError):
@@ -96,6 +96,25 @@ class OutcomeUnknown(HostError):
 
     retryable = True
     default_user_message = "结果确认中，请稍候 / Confirming the result, please wait"
+
+
+class AnswerInconsistent(OutcomeUnknown):
+    """A correctly signed answer that is not about the request: another trade number,
+    amount, member, terminal or method, or a required field missing.
+
+    The signature proves who answered, not what about; so the answer decides nothing.
+    The request may or may not have taken effect: resolve by query (whose answer is
+    checked too); if the host keeps disagreeing, the payment is held for a person.
+    """
+
+    default_user_message = ("主机应答不一致，正在核实，请勿重复收款 / Host answer inconsistent: "
+                            "checking, do not charge again")
+
+    def __init__(self, method: str, problems: tuple[str, ...] | list[str]) -> None:
+        self.method = method
+        self.problems = tuple(problems)
+        super().__init__(f"{method}: host answer inconsistent with the request: "
+                         + "; ".join(self.problems))
 
 
 class QueueError(TerminalError):
@@ -108,6 +127,15 @@ class StorageFull(QueueError):
     """The disk is full: nothing new is accepted, nothing already stored is harmed."""
 
     default_user_message = "存储空间已满，暂停离线收款 / Storage full, offline payments paused"
+
+
+class JournalMissing(QueueError):
+    """The store is missing or empty although this terminal had a journal (its keys
+    exist): never silently a fresh journal. A technician restores it or starts a new
+    journal knowingly (``payterm journal new --confirm``)."""
+
+    default_user_message = ("交易日志缺失，请联系技术人员 / The payment journal is missing, "
+                            "call a technician")
 
 
 class StoreCorrupt(QueueError):

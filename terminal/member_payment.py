@@ -20,9 +20,9 @@ from typing import Callable
 
 from terminal.attempt import Attempt, Tender
 from terminal.connectivity import ConnectivityMonitor
-from terminal.errors import HostError, HostRejected, HostUnreachable, OutcomeUnknown, \
-    UserFacingError
-from terminal.host_messages import MemberPayRequest, PayOutcome
+from terminal.errors import AnswerInconsistent, HostError, HostRejected, HostUnreachable, \
+    OutcomeUnknown, UserFacingError
+from terminal.host_messages import MemberPayRequest
 from terminal.money import validate_fen
 from terminal.offline_taking import offline_message, take_offline
 from terminal.ports.host import Clock, MemberHost, PaymentHost
@@ -31,7 +31,8 @@ from terminal.ports.outbox import OfflineStore
 from terminal.resolution import Resolver, timings_for
 from terminal.settings.model import Settings
 from terminal.transaction import TxState
-from terminal.wallet_payment import NOT_SENT, PaymentResult, describe
+from terminal.wallet_payment import (DECLINES_NEEDING_ATTENTION, NOT_SENT, PaymentResult,
+                                     describe, mark_inconsistent, record_pay_answer)
 
 log = logging.getLogger(__name__)
 
@@ -133,21 +134,21 @@ class MemberPayment:
                                       event="pay_rejected",
                                       detail={"code": exc.code, "sub_code": exc.sub_code},
                                       result_code=exc.code, sub_code=exc.sub_code or exc.code,
-                                      sub_msg=exc.sub_msg), False
+                                      sub_msg=exc.sub_msg,
+                                      needs_attention=exc.sub_code in DECLINES_NEEDING_ATTENTION
+                                      ), False
+        except AnswerInconsistent as exc:
+            self._monitor.record_success()
+            return mark_inconsistent(self._journal, no, self._clock.now(), "member pay",
+                                     exc.problems), False
         except OutcomeUnknown as exc:
             self._monitor.record_failure(exc)
             return self._journal.mark(no, TxState.UNKNOWN, now=self._clock.now(),
                                       event="pay_outcome_unknown",
                                       detail={"error": str(exc)[:200]}), False
         self._monitor.record_success()
-        detail = {"code": answer.code, "sub_code": answer.sub_code,
-                  "outcome": answer.outcome.value}
-        fields = dict(result_code=answer.code, sub_code=answer.sub_code, sub_msg=answer.sub_msg,
-                      host_trade_no=answer.host_trade_no)
-        state = {PayOutcome.APPROVED: TxState.APPROVED,
-                 PayOutcome.DECLINED: TxState.DECLINED}.get(answer.outcome, TxState.UNKNOWN)
-        return self._journal.mark(no, state, now=self._clock.now(), event="pay_answered",
-                                  detail=detail, **fields), False
+        return record_pay_answer(self._journal, no, request.total_fen, answer,
+                                 self._clock.now()), False
 
     def _offline(self, member_id: str, amount_fen: int, evidence: dict,
                  subject: str) -> PaymentResult:

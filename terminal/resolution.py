@@ -10,8 +10,14 @@ The rules (docs/host.md, "Unknown outcomes"; per wallet in ``ResolverSettings``)
   ``cancel_max_attempts`` the attempt is flagged for attention but still retried;
 * a host that cannot be reached changes nothing: the same step is tried again later.
 
-A final state comes only from a host answer. ``Resolver.step`` makes at most one host
-call, so a crash between any two lines leaves a journal the next run can continue from.
+A final state comes only from a host answer that is about this payment (the client's
+echo checks and ``terminal.answer_consistency``). An answer that is not moves the
+attempt to ``answer_inconsistent`` and resolution goes on (query, then cancel as above);
+a second such answer holds the attempt for a person (``held``: alarm, end of day
+refuses), and only a person's ``recheck`` sends it back to resolution.
+
+``Resolver.step`` makes at most one host call, so a crash between any two lines leaves a
+journal the next run can continue from.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
+from terminal.answer_consistency import SUB_ANSWER_INCONSISTENT, query_problems
 from terminal.attempt import Attempt, Tender
-from terminal.errors import HostError, HostRejected, IllegalTransition
+from terminal.errors import AnswerInconsistent, HostError, HostRejected, IllegalTransition
 from terminal.host_messages import TradeStatus
 from terminal.ports.host import Clock, PaymentHost
 from terminal.ports.journal import Journal
@@ -133,17 +140,37 @@ class Resolver:
                 self._clock.sleep(min(wait, 0.5))
         return attempt
 
+    def recheck(self, attempt: Attempt) -> Attempt:
+        """A person asks the host again about a held attempt: back to
+        ``answer_inconsistent`` and one query now (checked like every other)."""
+        if attempt.state is TxState.HELD:
+            attempt = self._journal.mark(attempt.out_trade_no, TxState.INCONSISTENT,
+                                         now=self._clock.now(), event="recheck_requested",
+                                         detail={})
+        if not attempt.state.needs_resolution:
+            return attempt
+        try:
+            return self._query(attempt)
+        except IllegalTransition:
+            current = self._journal.get(attempt.out_trade_no)
+            return current if current is not None else attempt
+
     def _query(self, attempt: Attempt) -> Attempt:
         now = self._clock.now()
+        common = dict(query_count=attempt.query_count + 1, last_query_at=now)
         try:
             answer = self._host.query(attempt.out_trade_no)
+        except AnswerInconsistent as exc:
+            self._network_failures.pop(attempt.out_trade_no, None)
+            return self._inconsistent(attempt, "query", exc.problems, **common)
         except HostError as exc:
-            return self._network_failed(attempt, "query_failed", exc, query_count=attempt.query_count + 1,
-                                        last_query_at=now)
+            return self._network_failed(attempt, "query_failed", exc, **common)
         self._network_failures.pop(attempt.out_trade_no, None)
+        problems = query_problems(attempt, answer)
+        if problems:
+            return self._inconsistent(attempt, "query", problems, **common)
         detail = {"status": answer.status.value, "code": answer.code,
                   "sub_code": answer.sub_code}
-        common = dict(query_count=attempt.query_count + 1, last_query_at=now)
         if answer.status in (TradeStatus.TRADE_SUCCESS, TradeStatus.TRADE_FINISHED):
             return self._journal.mark(attempt.out_trade_no, TxState.APPROVED, now=now,
                                       event="query_answered", detail=detail,
@@ -173,6 +200,11 @@ class Resolver:
                                          cancelling=True)
         try:
             answer = self._host.cancel(attempt.out_trade_no)
+        except AnswerInconsistent as exc:
+            self._network_failures.pop(attempt.out_trade_no, None)
+            return self._inconsistent(attempt, "cancel", exc.problems,
+                                      cancel_count=attempt.cancel_count + 1,
+                                      last_cancel_at=now)
         except HostRejected as exc:
             return self._network_failed(attempt, "cancel_rejected", exc,
                                         cancel_count=attempt.cancel_count + 1,
@@ -194,6 +226,25 @@ class Resolver:
         return self._journal.note(attempt.out_trade_no, now=now, event="cancel_answered",
                                   detail=detail, cancel_count=count, last_cancel_at=now,
                                   needs_attention=count >= timings.cancel_max_attempts)
+
+    def _inconsistent(self, attempt: Attempt, method: str, problems: tuple[str, ...],
+                      **fields) -> Attempt:
+        """A signed answer that is not about this attempt: first time, keep resolving
+        (state answer_inconsistent); the host disagreeing again holds it for a person."""
+        detail = {"method": method, "problems": list(problems)[:10]}
+        text = "; ".join(problems)[:200]
+        log.warning("resolver: %s answer for %s not about it: %s", method,
+                    attempt.out_trade_no, text, extra={"out_trade_no": attempt.out_trade_no})
+        if attempt.state is TxState.INCONSISTENT:
+            return self._journal.mark(attempt.out_trade_no, TxState.HELD,
+                                      now=self._clock.now(), event="held_for_person",
+                                      detail=detail, needs_attention=True,
+                                      sub_code=SUB_ANSWER_INCONSISTENT, sub_msg=text,
+                                      **fields)
+        return self._journal.mark(attempt.out_trade_no, TxState.INCONSISTENT,
+                                  now=self._clock.now(), event="answer_inconsistent",
+                                  detail=detail, sub_code=SUB_ANSWER_INCONSISTENT,
+                                  sub_msg=text, **fields)
 
     def _network_failed(self, attempt: Attempt, event: str, exc: Exception,
                         **fields) -> Attempt:

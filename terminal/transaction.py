@@ -2,11 +2,19 @@
 
     created ──► pending ──► approved ──► (partially_)refunded
                    │ ├────► declined
-                   │ └────► unknown ──► resolving ──► approved | closed | cancelled
+                   │ ├────► unknown ──► resolving ──► approved | closed | cancelled
+                   │ └────► answer_inconsistent ──► approved | closed | cancelled
+                   │             ▲        │  ▲
+                   │  resolving ─┘        ▼  │ (a person asks again)
+                   │                     held
                    └──────► (crash) the resolver treats pending like unknown
 
 A final state (approved, declined, closed, cancelled) is reached only from a host
-answer; nothing is decided by guessing. Illegal moves raise IllegalTransition.
+answer that is about this payment; nothing is decided by guessing. A signed answer that
+is not about it (other number, amount, terminal, method) moves the attempt to
+``answer_inconsistent``, which the resolver settles by query (checked too); when the
+host disagrees again the attempt is ``held`` for a person: not final, not retried by
+itself, and end of day refuses to close. Illegal moves raise IllegalTransition.
 """
 
 from __future__ import annotations
@@ -27,6 +35,10 @@ class TxState(str, Enum):
     CANCELLED = "cancelled"    # we cancelled/reversed it; money (if any) returned
     REFUNDED = "refunded"      # fully refunded after approval
     PARTIALLY_REFUNDED = "partially_refunded"
+    #: A signed host answer was not about this payment: being settled by query.
+    INCONSISTENT = "answer_inconsistent"
+    #: The host kept answering about something else: a person must look (alarm).
+    HELD = "held"
 
     @property
     def is_final(self) -> bool:
@@ -34,7 +46,14 @@ class TxState(str, Enum):
 
     @property
     def needs_resolution(self) -> bool:
-        return self in (TxState.CREATED, TxState.PENDING, TxState.UNKNOWN, TxState.RESOLVING)
+        """The resolver works on it by itself."""
+        return self in (TxState.CREATED, TxState.PENDING, TxState.UNKNOWN, TxState.RESOLVING,
+                        TxState.INCONSISTENT)
+
+    @property
+    def needs_person(self) -> bool:
+        """Money may have moved and only a person can settle it (alarm, blocks the day)."""
+        return self is TxState.HELD
 
 
 FINAL_STATES = frozenset({TxState.APPROVED, TxState.DECLINED, TxState.CLOSED,
@@ -43,10 +62,13 @@ FINAL_STATES = frozenset({TxState.APPROVED, TxState.DECLINED, TxState.CLOSED,
 _ALLOWED: dict[TxState, frozenset[TxState]] = {
     TxState.CREATED: frozenset({TxState.PENDING, TxState.RESOLVING}),
     TxState.PENDING: frozenset({TxState.APPROVED, TxState.DECLINED, TxState.UNKNOWN,
-                                TxState.RESOLVING}),
+                                TxState.RESOLVING, TxState.INCONSISTENT}),
     TxState.UNKNOWN: frozenset({TxState.RESOLVING}),
     TxState.RESOLVING: frozenset({TxState.APPROVED, TxState.CLOSED, TxState.CANCELLED,
-                                  TxState.DECLINED}),
+                                  TxState.DECLINED, TxState.INCONSISTENT}),
+    TxState.INCONSISTENT: frozenset({TxState.APPROVED, TxState.CLOSED, TxState.CANCELLED,
+                                     TxState.DECLINED, TxState.HELD}),
+    TxState.HELD: frozenset({TxState.INCONSISTENT}),
     TxState.APPROVED: frozenset({TxState.REFUNDED, TxState.PARTIALLY_REFUNDED}),
     TxState.PARTIALLY_REFUNDED: frozenset({TxState.REFUNDED, TxState.PARTIALLY_REFUNDED}),
     TxState.DECLINED: frozenset(),

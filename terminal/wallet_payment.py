@@ -14,10 +14,13 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
+from terminal.answer_consistency import SUB_ANSWER_INCONSISTENT, pay_problems
 from terminal.attempt import Attempt, Tender
 from terminal.bilingual import Bilingual
-from terminal.errors import HostRejected, HostUnreachable, OutcomeUnknown
-from terminal.host_messages import PayOutcome, PayRequest
+from terminal.errors import AnswerInconsistent, HostRejected, HostUnreachable, OutcomeUnknown
+from terminal.host_batch_messages import SUB_CONTEXT_INCONSISTENT
+from terminal.host_messages import (PayAnswer, PayOutcome, PayRequest, TerminalRefusal,
+                                    terminal_refusal_text)
 from terminal.connectivity import REASON_FORCED, ConnectivityMonitor
 from terminal.money import format_amount, validate_fen
 from terminal.offline_policy import OfflineDecision, wallet_offline_decision
@@ -61,7 +64,16 @@ def describe(attempt: Attempt) -> Bilingual:
             return Bilingual("网络不可用，未扣款，请改用其他方式",
                              "Host unreachable, nothing was charged; use another way to pay")
         zh, en = DECLINE_REASONS.get(attempt.sub_code, (attempt.sub_msg or attempt.sub_code,) * 2)
+        refusal = terminal_refusal_text(attempt.sub_code)
+        if refusal is not None:
+            zh, en = refusal.zh, refusal.en
         return Bilingual(f"支付失败：{zh}", f"Payment declined: {en}")
+    if state is TxState.HELD:
+        return Bilingual("主机应答不一致，已挂起待人工处理，请勿重复收款",
+                         "Host answer inconsistent: held for staff, do not charge again")
+    if state is TxState.INCONSISTENT:
+        return Bilingual("主机应答不一致，正在查询核实，请勿重复收款",
+                         "Host answer inconsistent: checking by query, do not charge again")
     if state is TxState.CLOSED:
         return Bilingual("交易已关闭，未扣款", "Trade closed, nothing was charged")
     if state is TxState.CANCELLED:
@@ -82,7 +94,14 @@ DECLINE_REASONS = {
     "ACQ.BUYER_PAYMENT_AMOUNT_DAY_LIMIT_ERROR": ("超出日限额", "daily limit reached"),
     "ACQ.MEMBER_NOT_FOUND": ("会员不存在", "member not found"),
     "isv.invalid-signature": ("签名错误，请联系技术人员", "signature error, call a technician"),
+    SUB_CONTEXT_INCONSISTENT: ("交易号已被平台占用（交易日志可能丢失），未扣款，请联系技术人员",
+                               "the host already holds this trade number with other content "
+                               "(journal lost?); nothing was charged, call a technician"),
 }
+
+#: Declines that also need a technician's attention (flagged on the attempt).
+DECLINES_NEEDING_ATTENTION = frozenset({SUB_CONTEXT_INCONSISTENT,
+                                        *(r.value for r in TerminalRefusal)})
 
 
 def wallet_refusal(settings: Settings,
@@ -173,25 +192,16 @@ class WalletPayment:
                                       event="pay_rejected",
                                       detail={"code": exc.code, "sub_code": exc.sub_code},
                                       result_code=exc.code, sub_code=exc.sub_code or exc.code,
-                                      sub_msg=exc.sub_msg)
+                                      sub_msg=exc.sub_msg,
+                                      needs_attention=exc.sub_code in DECLINES_NEEDING_ATTENTION)
+        except AnswerInconsistent as exc:
+            return mark_inconsistent(self._journal, no, self._clock.now(), "pay", exc.problems)
         except OutcomeUnknown as exc:
             return self._journal.mark(no, TxState.UNKNOWN, now=self._clock.now(),
                                       event="pay_outcome_unknown",
                                       detail={"error": str(exc)[:200]})
-        detail = {"code": answer.code, "sub_code": answer.sub_code,
-                  "outcome": answer.outcome.value}
-        fields = dict(result_code=answer.code, sub_code=answer.sub_code, sub_msg=answer.sub_msg,
-                      host_trade_no=answer.host_trade_no)
-        now = self._clock.now()
-        if answer.outcome is PayOutcome.APPROVED:
-            return self._journal.mark(no, TxState.APPROVED, now=now, event="pay_answered",
-                                      detail=detail, **fields)
-        if answer.outcome is PayOutcome.DECLINED:
-            return self._journal.mark(no, TxState.DECLINED, now=now, event="pay_answered",
-                                      detail=detail, **fields)
-        return self._journal.mark(
-            no, TxState.UNKNOWN, now=now, event="pay_answered", detail=detail,
-            waiting_for_password=answer.outcome is PayOutcome.WAITING_FOR_PASSWORD, **fields)
+        return record_pay_answer(self._journal, no, request.total_fen, answer,
+                                 self._clock.now())
 
     def _resolve_inline(self, attempt: Attempt, wait_s: float | None, on_update,
                         should_stop) -> Attempt:
@@ -202,3 +212,39 @@ class WalletPayment:
         deadline = self._clock.now() + wait_s
         return self._resolver.resolve_until(attempt.out_trade_no, deadline, on_update,
                                             should_stop)
+
+
+def mark_inconsistent(journal: Journal, out_trade_no: str, now: float, method: str,
+                      problems: tuple[str, ...]) -> Attempt:
+    """The pay answer was not about this payment: nothing final; resolve by query."""
+    log.warning("%s answer for %s not about it: %s", method, out_trade_no,
+                "; ".join(problems)[:200], extra={"out_trade_no": out_trade_no})
+    return journal.mark(out_trade_no, TxState.INCONSISTENT, now=now,
+                        event="answer_inconsistent",
+                        detail={"method": method, "problems": list(problems)[:10]},
+                        sub_code=SUB_ANSWER_INCONSISTENT, sub_msg="; ".join(problems)[:200])
+
+
+def record_pay_answer(journal: Journal, out_trade_no: str, amount_fen: int,
+                      answer: PayAnswer, now: float) -> Attempt:
+    """Journal a (wallet or member) pay answer: approved, declined, or unknown (waiting
+    for the password, system error); an approval not about this payment decides
+    nothing."""
+    problems = pay_problems(amount_fen, answer)
+    if problems:
+        return mark_inconsistent(journal, out_trade_no, now, "pay", problems)
+    detail = {"code": answer.code, "sub_code": answer.sub_code,
+              "outcome": answer.outcome.value}
+    fields = dict(result_code=answer.code, sub_code=answer.sub_code, sub_msg=answer.sub_msg,
+                  host_trade_no=answer.host_trade_no)
+    if answer.outcome is PayOutcome.APPROVED:
+        return journal.mark(out_trade_no, TxState.APPROVED, now=now, event="pay_answered",
+                            detail=detail, **fields)
+    if answer.outcome is PayOutcome.DECLINED:
+        return journal.mark(out_trade_no, TxState.DECLINED, now=now, event="pay_answered",
+                            detail=detail,
+                            needs_attention=answer.sub_code in DECLINES_NEEDING_ATTENTION,
+                            **fields)
+    return journal.mark(
+        out_trade_no, TxState.UNKNOWN, now=now, event="pay_answered", detail=detail,
+        waiting_for_password=answer.outcome is PayOutcome.WAITING_FOR_PASSWORD, **fields)

@@ -11,15 +11,19 @@ from datetime import date
 from terminal.errors import HostRejected, OutcomeUnknown
 from terminal.host_batch_messages import (BatchItemResult, BatchOutcome, DailyStatement,
                                           StatementLine)
-from terminal.host_messages import (CODE_BUSINESS_FAILED, CODE_SUCCESS, CODE_SYSTEM_ERROR,
-                                    CODE_WAITING, CancelAnswer, PayAnswer, PayOutcome,
-                                    QueryAnswer, RefundAnswer, TradeStatus)
+from terminal.host_messages import (CODE_BUSINESS_FAILED, CODE_INSUFFICIENT_PERMISSIONS,
+                                    CODE_SUCCESS, CODE_SYSTEM_ERROR, CODE_WAITING,
+                                    CancelAnswer, PayAnswer, PayOutcome, QueryAnswer,
+                                    RefundAnswer, TradeStatus, terminal_refusal_text)
 from terminal.money import from_yuan_string
 
 SUB_TRADE_NOT_EXIST = "ACQ.TRADE_NOT_EXIST"
 #: 40004 sub-codes of a pay that do not mean "declined": resolve them by query.
+#: ``ACQ.CONTEXT_INCONSISTENT`` is not among them: it says the host holds this number
+#: with other content and did not take this request, so whatever a later query finds
+#: under the number is not this payment (a lost or copied journal); it is a decline.
 _PAY_SUBS_NOT_FINAL = frozenset({"ACQ.SYSTEM_ERROR", "ACQ.TRADE_HAS_SUCCESS",
-                                 "ACQ.TRADE_HAS_CLOSE", "ACQ.CONTEXT_INCONSISTENT"})
+                                 "ACQ.TRADE_HAS_CLOSE"})
 
 
 def _fen(payload: dict, key: str) -> int:
@@ -33,11 +37,15 @@ def _fen(payload: dict, key: str) -> int:
 
 
 def _rejected(payload: dict, method: str) -> HostRejected:
+    sub_code = str(payload.get("sub_code", ""))
+    # 40006: the host refuses this terminal's identity; say why in both languages.
+    meaning = terminal_refusal_text(sub_code) if payload.get("code") == \
+        CODE_INSUFFICIENT_PERMISSIONS else None
     return HostRejected(
         f"{method} refused by the host: {payload.get('code')} {payload.get('msg', '')} "
-        f"{payload.get('sub_code', '')} {payload.get('sub_msg', '')}".strip(),
-        code=str(payload.get("code", "")), sub_code=str(payload.get("sub_code", "")),
-        sub_msg=str(payload.get("sub_msg", "")))
+        f"{sub_code} {payload.get('sub_msg', '')}".strip(),
+        code=str(payload.get("code", "")), sub_code=sub_code,
+        sub_msg=str(payload.get("sub_msg", "")), user_message=meaning)
 
 
 def pay_answer(payload: dict, method: str = "alipay.trade.pay") -> PayAnswer:
@@ -105,7 +113,9 @@ def refund_answer(payload: dict, refund_fen: int) -> RefundAnswer:
     code = payload["code"]
     sub_code = str(payload.get("sub_code", ""))
     if code == CODE_SUCCESS:
-        return RefundAnswer(accepted=True, refund_fen=refund_fen, code=code)
+        return RefundAnswer(accepted=True, refund_fen=refund_fen, code=code,
+                            total_refunded_fen=_fen(payload, "refund_fee"),
+                            host_trade_no=str(payload.get("trade_no", "")))
     if code == CODE_BUSINESS_FAILED and sub_code != "ACQ.SYSTEM_ERROR":
         return RefundAnswer(accepted=False, refund_fen=0, code=code, sub_code=sub_code,
                             sub_msg=str(payload.get("sub_msg", "")))

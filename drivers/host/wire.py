@@ -8,6 +8,7 @@ of common parameters plus ``biz_content`` (JSON) and ``sign``; an answer is
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Mapping
 
@@ -62,17 +63,33 @@ def signed_request(method: str, biz: Mapping[str, object], *, app_id: str,
     return params
 
 
+@dataclass(frozen=True)
+class SignedAnswer:
+    """A verified answer object and whether it came as the gateway's ``error_response``
+    instead of the method's own member (then only a refusal can be believed)."""
+
+    payload: dict
+    under_error_key: bool
+
+
 def parse_signed_response(body: str, method: str, public_key: RSAPublicKey) -> dict:
-    """The verified answer object of ``method`` (or the gateway's ``error_response``).
+    """The verified answer object of ``method`` (or the gateway's ``error_response``)."""
+    return parse_signed_answer(body, method, public_key).payload
+
+
+def parse_signed_answer(body: str, method: str, public_key: RSAPublicKey) -> SignedAnswer:
+    """The verified answer of ``method`` (or the gateway's ``error_response``).
 
     Raises ResponseInvalid for anything else: not JSON, no answer member, no or a bad
-    signature. An unsigned answer is never trusted, whatever its code says.
+    signature. An unsigned answer is never trusted, whatever its code says. What the
+    answer is about is checked afterwards (``answer_checks``).
     """
     try:
         members = top_level_members(body)
     except ValueError as exc:
         raise ResponseInvalid(f"answer is not a JSON object ({exc})") from None
     raw = members.get(response_key(method))
+    under_error_key = raw is None
     if raw is None:
         raw = members.get("error_response")
     if raw is None:
@@ -88,4 +105,4 @@ def parse_signed_response(body: str, method: str, public_key: RSAPublicKey) -> d
     payload = json.loads(raw)
     if not isinstance(payload, dict) or not isinstance(payload.get("code"), str):
         raise ResponseInvalid("answer has no result code")
-    return payload
+    return SignedAnswer(payload, under_error_key)

@@ -25,3 +25,10 @@ class HostSettings:
                                    doc="extra tries on connect errors, only for query, "
                                        "ping, balance and the daily statement")
     connect_retry_delay_s: float = setting(0.2, min=0, max=10)
+    call_deadline_s: float = setting(20.0, min=0.5, max=600,
+                                     doc="overall limit of one host call (connect, send, "
+                                         "answer, retries); past it the outcome is unknown "
+                                         "and resolved by query")
+    max_answer_bytes: int = setting(8 * 1024 * 1024, min=4096, max=256 * 1024 * 1024,
+                                    doc="larger answers are refused without being read "
+                                        "(outcome unknown, resolved by query)")

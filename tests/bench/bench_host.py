@@ -1,5 +1,7 @@
 """Terminal-side cost of one wallet pay on loopback: signing + HTTP round trip + answer
-verification, with the simulator answering at once. Not collected by pytest.
+verification + answer checks, with the simulator answering at once. Not collected by
+pytest. Also, in the same run: the same pays through httpx's plain transport (no
+per-operation deadline, for the ratio), and the answer checks alone.
 
     /tmp/venv/bin/python tests/bench/bench_host.py [--pays 300]
 
@@ -19,6 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+import httpx  # noqa: E402
+
+from drivers.host.answer_checks import Asked, check_answer  # noqa: E402
 from drivers.host.client import HostClient  # noqa: E402
 from drivers.host.keys import (HOST_PUBLIC, TERMINAL_PRIVATE, TERMINAL_PUBLIC,  # noqa: E402
                                generate_key_pair, load_private_key, load_public_key)
@@ -55,9 +60,12 @@ def main() -> int:
             host_public = load_public_key(keys / HOST_PUBLIC)
             client = HostClient(HostSettings(base_url=sim.url), terminal_id="T0001",
                                 private_key=private_key, host_public_key=host_public)
+            plain = HostClient(HostSettings(base_url=sim.url), terminal_id="T0001",
+                               private_key=private_key, host_public_key=host_public,
+                               transport=httpx.HTTPTransport(trust_env=False))
             serial = 0
 
-            def one_pay() -> float:
+            def one_pay(client=client) -> float:
                 nonlocal serial
                 serial += 1
                 request = PayRequest(out_trade_no=f"T0001BENCH{serial:010d}",
@@ -71,8 +79,13 @@ def main() -> int:
 
             for _ in range(20):                   # warm up: connection, caches
                 one_pay()
-            pays = [one_pay() for _ in range(args.pays)]
+                one_pay(plain)
+            pays, plain_pays = [], []
+            for _ in range(args.pays):            # interleaved: same load for both
+                pays.append(one_pay())
+                plain_pays.append(one_pay(plain))
             client.close()
+            plain.close()
 
             # The crypto part alone, on the same shapes of data as a real pay.
             biz = {"out_trade_no": "T0001BENCH", "scene": "bar_code",
@@ -81,8 +94,16 @@ def main() -> int:
             host_key = load_private_key(keys / "host_private.pem")
             body = signed_response_body("alipay.trade.pay", {"code": "10000", "msg": "Success",
                                                              "total_amount": "12.34"}, host_key)
-            signs, verifies = [], []
+            payload = {"code": "10000", "msg": "Success", "out_trade_no": "T0001BENCH",
+                       "trade_no": "2026112322000000000001", "total_amount": "12.34",
+                       "terminal_id": "T0001", "buyer_user_id": "2088", "gmt_payment": "x"}
+            asked = Asked("alipay.trade.pay", "T0001", out_trade_no="T0001BENCH",
+                          total_fen=1234)
+            signs, verifies, checks = [], [], []
             for _ in range(args.pays):
+                started = time.perf_counter()
+                check_answer(asked, payload)
+                checks.append(time.perf_counter() - started)
                 started = time.perf_counter()
                 signed_request("alipay.trade.pay", biz, app_id="A", private_key=private_key,
                                now_epoch_s=time.time())
@@ -94,6 +115,10 @@ def main() -> int:
         "what": "terminal-side wallet pay on loopback, simulator answering at once "
                 "(includes the simulator's own work on the same 2 cores)",
         "pay_round_trip": summary(pays),
+        "pay_round_trip_plain_httpx_transport": summary(plain_pays),
+        "deadline_transport_ratio_of_medians": round(statistics.median(pays)
+                                                     / statistics.median(plain_pays), 3),
+        "answer_check": summary(checks),
         "request_signing": summary(signs),
         "answer_verification": summary(verifies),
         "machine": {"python": platform.python_version(), "cpu_count": __import__("os").cpu_count()},

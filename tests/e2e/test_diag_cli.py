@@ -13,6 +13,7 @@ import pytest
 from drivers.host.keys import TERMINAL_PRIVATE, TERMINAL_PUBLIC, generate_key_pair
 from drivers.host.simulator.runner import start_simulator
 from drivers.printer.emulator.pty_server import PrinterEmulator
+from offline_queue.journal_identity import start_new_journal
 from tests.conftest import MODELS_DIR
 
 
@@ -21,6 +22,7 @@ def devices(data_dir, tmp_path):
     keys = data_dir / "keys"
     keys.mkdir(mode=0o700)
     generate_key_pair(keys / TERMINAL_PRIVATE, keys / TERMINAL_PUBLIC)
+    start_new_journal(data_dir / "payterm.db")      # as `payterm keys generate` does
     with start_simulator(tmp_path / "sim.db", keys) as sim, PrinterEmulator() as printer:
         yield sim, printer
 
@@ -138,3 +140,13 @@ def test_print_slip_with_the_printer_out_of_paper_exits_4_after_the_report(data_
     out = _diag(data_dir, sim, printer, "--only", "disk", "--print-slip")
     assert out.returncode == 4
     assert "Disk space" in out.stdout and "no slip printed" in out.stderr
+
+
+def test_a_lost_journal_fails_the_queue_check(data_dir, devices):
+    (data_dir / "payterm.db").write_bytes(b"")
+    for suffix in ("-wal", "-shm"):
+        Path(f"{data_dir / 'payterm.db'}{suffix}").unlink(missing_ok=True)
+    out = _diag(data_dir, *devices, "--json", "--only", "queue")
+    queue = next(c for c in json.loads(out.stdout)["checks"] if c["name"] == "queue")
+    assert out.returncode == 1 and queue["status"] == "fail"
+    assert "journal new" in json.dumps(queue, ensure_ascii=False)

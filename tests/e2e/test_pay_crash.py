@@ -20,6 +20,7 @@ import time
 import pytest
 
 from drivers.host.keys import generate_key_pair
+from offline_queue.journal_identity import start_new_journal
 from drivers.host.simulator.behaviours import Behaviour, code_for
 from drivers.host.simulator.config import SimulatorConfig
 from drivers.host.simulator.ledger import Ledger
@@ -69,6 +70,7 @@ def test_sigkill_at_random_points_never_loses_or_doubles_a_payment(tmp_path):
     data = tmp_path / "terminal"
     keys = data / "keys"
     generate_key_pair(keys / "terminal_private.pem", keys / "terminal_public.pem")
+    start_new_journal(data / "payterm.db")          # as `payterm keys generate` does
     sim_config = SimulatorConfig(password_delay_s=0.8, slow_delay_s=1.0, cancel_retry_times=1)
     with start_simulator(tmp_path / "host.db", keys, config=sim_config) as sim:
         config = tmp_path / "payterm.toml"

@@ -45,6 +45,7 @@ def shown(shell, outcome):
     ("approved", Outcome.APPROVED),
     ("declined", Outcome.DECLINED),
     ("resolving", Outcome.RESOLVING),
+    ("held", Outcome.HELD),
 ])
 def test_code_payment_outcomes(make_shell, qtbot, script, outcome):
     shell, services = make_shell()
@@ -67,6 +68,11 @@ def test_code_payment_outcomes(make_shell, qtbot, script, outcome):
         assert result.other_way_button.isVisible()
     if outcome is Outcome.RESOLVING:
         assert "请勿重复收款" in result.message.text()
+    if outcome is Outcome.HELD:
+        assert result.outcome_label.text() == "主机应答不一致，已转人工处理"
+        assert result.outcome_label.property("role") == "outcome-declined"
+        assert "请勿重复收款" in result.message.text() and result.done_button.isEnabled()
+        assert not result.reprint_button.isVisible()
 
 
 def test_waiting_for_password_shows_countdown_then_resolving(make_shell, qtbot):
@@ -142,6 +148,23 @@ def test_offline_banner_and_disabled_code_tender(make_shell, qtbot):
     assert not sale.tender_buttons["wallet"].isEnabled()
     assert sale.tender_reasons["wallet"].text()
     assert sale.tender_buttons["cash"].isEnabled()
+
+
+@pytest.mark.parametrize("mode", ["cashier", "kiosk"])
+def test_held_payments_raise_an_alarm_shoppers_only_see_staff_is_needed(make_shell, qtbot,
+                                                                       mode):
+    shell, services = make_shell(mode=mode)
+    services.status.status = TerminalStatus(True, unresolved_count=1, held_count=2)
+    with qtbot.waitSignal(shell.bridge.status_changed, timeout=5000):
+        services.status.refresh()
+    assert shell.banner.isVisible() and shell.banner.property("role") == "banner-alarm"
+    text = shell.banner.text()
+    if mode == "cashier":
+        assert "2 笔主机应答不一致" in text and "1 笔结果确认中" in text
+    else:
+        assert "请联系工作人员" in text and "主机应答" not in text and "2" not in text.split("·")[0]
+    shell.tr.toggle()
+    assert ("2 held" in shell.banner.text()) == (mode == "cashier")
 
 
 def test_transactions_search_refund_and_reprint(make_shell, qtbot):

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from drivers.host.keys import generate_key_pair
+from offline_queue.journal_identity import start_new_journal
 from drivers.host.simulator.behaviours import Behaviour, code_for
 from drivers.host.simulator.runner import start_simulator
 from ui.composition.context import build_context
@@ -30,6 +31,7 @@ def real_services(qtbot, tmp_path):
     from ui.composition.kiosk_services import build_services
     keys = tmp_path / "keys"
     generate_key_pair(keys / "terminal_private.pem", keys / "terminal_public.pem")
+    start_new_journal(tmp_path / "payterm.db")
     with start_simulator(tmp_path / "sim.db", keys) as sim:
         ctx = build_context(str(tmp_path), None, env={}, with_logging=False, overrides={
             "host": {"base_url": sim.url}, "printer": {"enabled": False},
@@ -93,16 +95,18 @@ def test_one_host_client_serves_every_worker(qtbot, tmp_path, monkeypatch):
     context's one client: the key files are read and the pool is opened once."""
     import ui.composition.context as context_module
     from ui.composition.kiosk_services import build_services
-    opened = []
+    opened, epochs = [], []
     real_open = context_module.open_host_client
 
     def counting_open(*args, **kwargs):
+        epochs.append(kwargs.get("journal_epoch"))
         opened.append(real_open(*args, **kwargs))
         return opened[-1]
 
     monkeypatch.setattr(context_module, "open_host_client", counting_open)
     keys = tmp_path / "keys"
     generate_key_pair(keys / "terminal_private.pem", keys / "terminal_public.pem")
+    epoch, _moved = start_new_journal(tmp_path / "payterm.db")
     with start_simulator(tmp_path / "sim.db", keys) as sim:
         ctx = build_context(str(tmp_path), None, env={}, with_logging=False, overrides={
             "host": {"base_url": sim.url}, "printer": {"enabled": False},
@@ -119,6 +123,7 @@ def test_one_host_client_serves_every_worker(qtbot, tmp_path, monkeypatch):
                 services.transactions.refund(view.out_trade_no, 50)
             assert refund.args[0].accepted
             assert len(opened) == 1 and ctx.host_client() is opened[0]
+            assert epochs == [epoch]      # the one client names this journal
         finally:
             services.stop()
             ctx.close()
@@ -152,3 +157,20 @@ def test_a_failure_before_anything_was_taken_goes_back_to_the_caller(qtbot, tmp_
     finally:
         services.stop()
         ctx.close()
+
+
+def test_the_kiosk_does_not_start_on_a_lost_journal(qtbot, tmp_path):
+    from terminal.errors import JournalMissing
+    from ui.composition.kiosk_services import build_services
+    keys = tmp_path / "keys"
+    generate_key_pair(keys / "terminal_private.pem", keys / "terminal_public.pem")
+    (tmp_path / "payterm.db").write_bytes(b"")
+    ctx = build_context(str(tmp_path), None, env={}, with_logging=False, overrides={
+        "printer": {"enabled": False}, "face": {"enabled": False}})
+    try:
+        with pytest.raises(JournalMissing) as info:
+            build_services(ctx, camera_problem="测试无摄像头 / no camera in this test")
+    finally:
+        ctx.close()
+    assert "journal new --confirm" in str(info.value)
+    assert (tmp_path / "payterm.db").read_bytes() == b""     # left exactly as it was

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from drivers.host.client import HostClient, open_host_client
+from offline_queue.journal_identity import read_epoch
 from terminal.errors import ConfigError
 from terminal.settings.model import Settings, settings_from
 from ui.composition.data_dir import resolve_config_file, resolve_data_dir
@@ -46,13 +47,16 @@ class AppContext:
     def host_client(self) -> HostClient:
         """The run's one host client (one connection pool, keys loaded once), opened on
         first use from any thread and closed with the context. Every worker, command and
-        tender of the process shares it (the client is thread-safe). Raises ConfigError
+        tender of the process shares it (the client is thread-safe). It names this
+        terminal's journal (its epoch, read when the client is opened) in every request, so
+        the host can tell two journals of one terminal id apart. Raises ConfigError
         naming the key when a key file is missing or unusable (asked again next time)."""
         with self._host_lock:
             if self._host is None:
+                epoch = read_epoch(self.path(self.settings.storage.database_file))
                 self._host = open_host_client(self.settings.host,
                                               terminal_id=self.settings.terminal.terminal_id,
-                                              data_dir=self.data_dir)
+                                              data_dir=self.data_dir, journal_epoch=epoch)
                 self.on_close(self._host.close)
             return self._host
 

@@ -18,7 +18,7 @@ from drivers.face.gallery import TemplateGallery
 from drivers.face.model_files import FaceUnavailable
 from offline_queue.face_store import FaceStore, open_face_store
 from ui.composition.context import AppContext
-from ui.composition.payments import database_path
+from ui.composition.payments import store_path_to_open
 from ui.models_location import resolve_models_dir
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ def models_dir(ctx: AppContext) -> Path:
 
 def open_store_for(ctx: AppContext) -> FaceStore:
     """The face store of this data directory (no models needed); closed with ctx."""
-    store = open_face_store(ctx.path(ctx.settings.storage.database_file),
+    store = open_face_store(store_path_to_open(ctx),
                             ctx.path(ctx.settings.face.key_file),
                             busy_timeout_ms=ctx.settings.storage.busy_timeout_ms)
     ctx.on_close(store.close)
@@ -77,7 +77,7 @@ def load_engine_and_gallery(ctx: AppContext) -> tuple[InsightFaceEngine, Templat
     if not ctx.settings.face.enabled:
         raise FaceUnavailable("switched off (setting face.enabled = false)")
     engine = load_engine(models_dir(ctx), ctx.settings.face)
-    store = open_face_store(database_path(ctx), ctx.path(ctx.settings.face.key_file),
+    store = open_face_store(store_path_to_open(ctx), ctx.path(ctx.settings.face.key_file),
                             busy_timeout_ms=ctx.settings.storage.busy_timeout_ms)
     try:
         return engine, load_gallery(store, engine.template_version)

@@ -22,7 +22,7 @@ from terminal.settings.model import Settings
 from terminal.wallet_payment import WalletPayment
 from ui.composition.context import AppContext
 from ui.composition.offline import cash_payment, member_payment, open_outbox
-from ui.composition.payments import database_path, refunds, wallet_payment
+from ui.composition.payments import refunds, store_path_to_open, wallet_payment
 from ui.services.bridge import BridgePoster
 from ui.services.worker import ServiceWorker
 
@@ -56,7 +56,7 @@ class KioskRuntime:
     def journal(self, worker: ServiceWorker) -> SqliteJournal:
         s = self.ctx.settings.storage
         return worker.thread_resource(
-            "journal", lambda: SqliteJournal.open(database_path(self.ctx),
+            "journal", lambda: SqliteJournal.open(store_path_to_open(self.ctx),
                                                   busy_timeout_ms=s.busy_timeout_ms),
             lambda journal: journal.close())
 

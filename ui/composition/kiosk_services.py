@@ -14,7 +14,7 @@ from ui.composition.context import AppContext
 from ui.composition.diagnostics import selftest_runner
 from ui.composition.kiosk_runtime import KioskRuntime
 from ui.composition.offline import connectivity
-from ui.composition.payments import database_path
+from ui.composition.payments import database_path, store_path_to_open
 from ui.services.bridge import ServiceBridge
 from ui.services.camera_service import CameraService
 from ui.services.container import KioskServices
@@ -85,7 +85,7 @@ def build_services(ctx: AppContext, *, camera_source=None, code_reader=None,
     # Migrations run once, here, before any worker opens the database: several threads
     # opening a fresh file at the same moment would each try to create the tables.
     from offline_queue.journal import SqliteJournal
-    SqliteJournal.open(database_path(ctx),
+    SqliteJournal.open(store_path_to_open(ctx),
                        busy_timeout_ms=ctx.settings.storage.busy_timeout_ms).close()
     real_bridge = ServiceBridge()
     bridge = real_bridge.poster           # workers report through the poster only

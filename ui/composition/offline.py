@@ -12,7 +12,7 @@ from offline_queue.outbox_sealing import OutboxSealer
 from offline_queue.outbox_sync import OutboxSync
 from offline_queue.sync_worker import PassResult, SyncWorker, sync_pass
 from ui.composition.context import AppContext
-from ui.composition.payments import database_path, open_host
+from ui.composition.payments import open_host, store_path_to_open
 
 #: The key that encrypts member ids and match evidence at rest (0600, outside the DB).
 STORE_KEY_FILE = "keys/store.key"
@@ -56,7 +56,7 @@ def sync_now(ctx: AppContext, outbox: Outbox, host, monitor: ConnectivityMonitor
 
 def sync_worker(ctx: AppContext, host, monitor: ConnectivityMonitor, on_pass=None) -> SyncWorker:
     """The background forwarder for the kiosk; start() it, stop() it on close."""
-    worker = SyncWorker(database_path(ctx), open_sealer(ctx), host, ctx.settings.offline,
+    worker = SyncWorker(store_path_to_open(ctx), open_sealer(ctx), host, ctx.settings.offline,
                         SystemClock(), monitor=monitor, health=host,
                         busy_timeout_ms=ctx.settings.storage.busy_timeout_ms, on_pass=on_pass)
     ctx.on_close(worker.stop)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from drivers.host.client import HostClient
 from offline_queue.journal import SqliteJournal
+from offline_queue.journal_identity import check_journal_present
 from offline_queue.resolver_worker import ResolverWorker
 from terminal.clock import SystemClock
 from terminal.connectivity import ConnectivityMonitor
@@ -19,9 +20,18 @@ def database_path(ctx: AppContext) -> Path:
     return ctx.path(ctx.settings.storage.database_file)
 
 
+def store_path_to_open(ctx: AppContext) -> Path:
+    """The store's path, for opening it (which creates it when missing): raises
+    JournalMissing when the store is missing or empty although this terminal has keys,
+    so that a lost journal is never silently replaced by a new one."""
+    path = database_path(ctx)
+    check_journal_present(path, (ctx.path(ctx.settings.host.private_key_file),))
+    return path
+
+
 def open_journal(ctx: AppContext, *, check_integrity: bool = True) -> SqliteJournal:
     """The journal for this thread; closed with the context."""
-    journal = SqliteJournal.open(database_path(ctx),
+    journal = SqliteJournal.open(store_path_to_open(ctx),
                                  busy_timeout_ms=ctx.settings.storage.busy_timeout_ms,
                                  check_integrity=check_integrity)
     ctx.on_close(journal.close)
@@ -29,7 +39,8 @@ def open_journal(ctx: AppContext, *, check_integrity: bool = True) -> SqliteJour
 
 
 def open_host(ctx: AppContext) -> HostClient:
-    """The run's one host client (``AppContext.host_client``)."""
+    """The run's one host client (``AppContext.host_client``): it names this terminal's
+    journal (its epoch) in every request."""
     return ctx.host_client()
 
 

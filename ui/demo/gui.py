@@ -16,6 +16,7 @@ from drivers.host.keys import generate_key_pair
 from drivers.host.simulator.behaviours import Behaviour, code_for
 from drivers.host.simulator.config import MemberSeed, SimulatorConfig
 from drivers.host.simulator.runner import start_simulator
+from offline_queue.journal_identity import start_new_journal
 from terminal.payment_code import mask_code
 from ui.composition.context import AppContext, build_context
 from ui.demo.demo_member import DEMO_BALANCE_FEN, DEMO_MEMBER_ID, DEMO_PHONE
@@ -50,6 +51,7 @@ def run_gui_demo(ctx: AppContext, args) -> int:
         demo_dir = Path(tmp)
         keys = demo_dir / "keys"
         generate_key_pair(keys / "terminal_private.pem", keys / "terminal_public.pem")
+        start_new_journal(demo_dir / "payterm.db")   # the journal is born with the keys
         sim_config = SimulatorConfig(password_delay_s=4.0, slow_delay_s=3.0, members=(
             MemberSeed(DEMO_MEMBER_ID, DEMO_BALANCE_FEN, DEMO_PHONE[-4:]),))
         with start_simulator(demo_dir / "host-sim.db", keys, config=sim_config) as sim:

@@ -17,6 +17,7 @@ from drivers.host.keys import generate_key_pair
 from drivers.host.simulator.behaviours import Behaviour, code_for
 from drivers.host.simulator.config import SimulatorConfig
 from drivers.host.simulator.runner import start_simulator
+from offline_queue.journal_identity import start_new_journal
 from terminal.errors import UserFacingError
 from terminal.money import format_amount, parse_amount
 from terminal.payment_code import mask_code
@@ -75,6 +76,7 @@ def run_headless_demo(args, ctx: AppContext) -> int:
         demo_dir = Path(tmp)
         keys = demo_dir / "keys"
         generate_key_pair(keys / "terminal_private.pem", keys / "terminal_public.pem")
+        start_new_journal(demo_dir / "payterm.db")   # the journal is born with the keys
         with start_simulator(demo_dir / "host-sim.db", keys, config=SIMULATOR) as sim:
             overrides = {section: dict(values) for section, values in DEMO_SETTINGS.items()}
             overrides["host"]["base_url"] = sim.url

@@ -14,6 +14,8 @@ from pathlib import Path
 from terminal.transaction import TxState
 
 UNRESOLVED = tuple(s.value for s in TxState if s.needs_resolution)
+HELD = tuple(s.value for s in TxState if s.needs_person)
+REFUNDS_HELD = ("answer_inconsistent", "held")       # terminal.refund.RefundState
 
 
 def summarise_store(path: Path, *, now: float | None = None, busy_timeout_ms: int = 2000) -> dict:
@@ -29,14 +31,14 @@ def summarise_store(path: Path, *, now: float | None = None, busy_timeout_ms: in
         summary["integrity"] = conn.execute("PRAGMA quick_check").fetchone()[0]
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         summary["tables"] = sorted(tables)
-        summary["journal"] = _journal(conn, now) if "attempts" in tables else None
+        summary["journal"] = _journal(conn, now, tables) if "attempts" in tables else None
         summary["outbox"] = _outbox(conn, now, tables) if "outbox" in tables else None
     finally:
         conn.close()
     return summary
 
 
-def _journal(conn: sqlite3.Connection, now: float) -> dict:
+def _journal(conn: sqlite3.Connection, now: float, tables: set[str]) -> dict:
     marks = ",".join("?" * len(UNRESOLVED))
     total = conn.execute("SELECT COUNT(*) FROM attempts").fetchone()[0]
     row = conn.execute(f"SELECT COUNT(*), MIN(created_at) FROM attempts WHERE state IN ({marks})",
@@ -46,7 +48,17 @@ def _journal(conn: sqlite3.Connection, now: float) -> dict:
     offline = conn.execute("SELECT COUNT(*) FROM attempts WHERE offline != 0").fetchone()[0]
     by_state = {r[0]: r[1] for r in conn.execute(
         "SELECT state, COUNT(*) FROM attempts GROUP BY state ORDER BY state")}
-    return {"attempts": total, "unresolved": row[0],
+    held = [r[0] for r in conn.execute(
+        f"SELECT out_trade_no FROM attempts WHERE state IN ({','.join('?' * len(HELD))}) "
+        "ORDER BY created_at", HELD)]
+    refunds_held = [r[0] for r in conn.execute(
+        f"SELECT out_request_no FROM refunds WHERE state IN "
+        f"({','.join('?' * len(REFUNDS_HELD))}) ORDER BY created_at", REFUNDS_HELD)] \
+        if "refunds" in tables else []
+    epoch = conn.execute("SELECT epoch FROM journal_identity").fetchone() \
+        if "journal_identity" in tables else None
+    return {"attempts": total, "unresolved": row[0], "held": held,
+            "refunds_in_doubt": refunds_held, "journal_epoch": epoch[0] if epoch else "",
             "oldest_unresolved_age_s": round(now - row[1], 1) if row[1] else None,
             "needs_attention": attention, "offline_taken": offline, "by_state": by_state}
 

@@ -107,7 +107,8 @@ class Shell(QMainWindow):
         bar.addWidget(self.language_button)
         bar.addWidget(self.technician_button)
         layout.addLayout(bar)
-        self.banner = StatusBanner(self.tr)
+        self.banner = StatusBanner(
+            self.tr, staff_view=lambda: self.options.mode is not KioskMode.KIOSK)
         self.banner.setObjectName("status_banner")
         layout.addWidget(self.banner)
         self.error_label = QLabel()

@@ -43,6 +43,8 @@ def style_sheet(elder: bool) -> str:
     QLabel[role="banner-offline"] {{ background: #b42318; color: #ffffff; padding: 8px;
         font-weight: bold; }}
     QLabel[role="banner-online"] {{ background: #067647; color: #ffffff; padding: 8px; }}
+    QLabel[role="banner-alarm"] {{ background: #7a271a; color: #fec84b; padding: 8px;
+        font-weight: bold; }}
     QLabel[role="error"] {{ background: #fef3f2; color: #b42318; padding: 8px;
         border: 2px solid #b42318; }}
     QLabel[role="outcome-approved"] {{ color: #067647; font-size: {big}px; font-weight: bold; }}

@@ -44,6 +44,8 @@ def outcome_of(attempt: Attempt) -> Outcome:
         return Outcome.DECLINED
     if state in (TxState.CREATED, TxState.PENDING):
         return Outcome.IN_PROGRESS
+    if state.needs_person:
+        return Outcome.HELD
     if attempt.waiting_for_password:
         return Outcome.WAITING_PASSWORD
     return Outcome.RESOLVING

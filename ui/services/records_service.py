@@ -15,6 +15,7 @@ from offline_queue.outbox_view import list_entries, queue_status
 from terminal.attempt import Attempt
 from terminal.bilingual import Bilingual
 from terminal.money import format_amount
+from terminal.refund import RefundState
 from terminal.wallet_payment import describe
 from ui.services.resources import ServiceResources
 from ui.services.views import EndOfDayView, RefundView, TerminalStatus, TxLists, TxRow
@@ -52,7 +53,8 @@ class TransactionsService:
         journal = self._rt.journal(self._worker)
         start = midnight(time.time())
         recent = [a for a in journal.recent(RECENT_LIMIT, search=search) if a.created_at >= start]
-        unresolved = journal.unresolved()
+        # Held payments head the list of those being resolved: a person must look.
+        unresolved = journal.held() + journal.unresolved()
         late = []
         for entry in list_entries(journal.db, states=("declined",), limit=100):
             attempt = journal.get(entry["out_trade_no"])
@@ -87,8 +89,19 @@ def blocker_sentences(blockers: dict) -> tuple[str, ...]:
         out.append(f"{blockers['unsynced_count']} 条记录未上传（{blockers['unsynced_amount']}），"
                    f"请保持联网 / {blockers['unsynced_count']} records not synced "
                    f"({blockers['unsynced_amount']}): keep the terminal online")
+    if blockers.get("held_count"):
+        numbers = ", ".join(item["out_trade_no"] for item in blockers["held"])
+        out.append(f"{blockers['held_count']} 笔主机应答不一致，已挂起待人工处理：{numbers} / "
+                   f"{blockers['held_count']} payments held (host answers inconsistent): "
+                   f"{numbers}; a technician checks them")
+    if blockers.get("refunds_in_doubt_count"):
+        out.append(f"{blockers['refunds_in_doubt_count']} 笔退款主机应答不一致，请再次退款以重发 / "
+                   f"{blockers['refunds_in_doubt_count']} refunds with inconsistent host "
+                   "answers: refund again (the same request is re-sent)")
     if blockers.get("host_statement"):
         out.append(str(blockers["host_statement"]))
+    if blockers.get("reconciliation"):
+        out.append(str(blockers["reconciliation"]["message"]))
     return tuple(out)
 
 
@@ -171,9 +184,10 @@ class StatusService:
         queue = queue_status(journal.db)
         exceptions = len(list_entries(journal.db, states=("declined",), limit=1000))
         status = monitor.status()
+        held = len(journal.held()) + len(journal.refunds_in_states((RefundState.HELD.value,)))
         self._rt.bridge.status_changed.emit(TerminalStatus(
             host_online=status.online and host is not None,
             unsynced_count=queue.pending_count + queue.dead_count,
             unsynced_fen=queue.pending_fen + queue.dead_fen,
             unresolved_count=len(journal.unresolved()), exception_count=exceptions,
-            detail=status.reason or self._rt.host_problem))
+            held_count=held, detail=status.reason or self._rt.host_problem))

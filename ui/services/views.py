@@ -16,6 +16,7 @@ class Outcome(str, Enum):
     DECLINED = "declined"
     WAITING_PASSWORD = "waiting_password"   # the customer confirms in the wallet app
     RESOLVING = "resolving"                 # unknown: the resolver is finding out
+    HELD = "held"                           # host answers inconsistent: staff must look
 
 
 @dataclass(frozen=True)
@@ -90,6 +91,7 @@ class TerminalStatus:
     unsynced_fen: int = 0
     unresolved_count: int = 0
     exception_count: int = 0
+    held_count: int = 0         # payments/refunds held: host answers inconsistent (alarm)
     detail: str = ""            # why the host is considered offline
 
 

@@ -23,18 +23,35 @@ class MemberSeed:
 
 
 @dataclass(frozen=True)
+class TerminalSeed:
+    """A registered terminal id (the simulator has one terminal key for all of them)."""
+
+    terminal_id: str
+    disabled: bool = False
+
+
+@dataclass(frozen=True)
 class SimulatorConfig:
     password_delay_s: float = 3.0      # 83/84: how long the "customer" types the password
     slow_delay_s: float = 12.0         # 87 and the "slow" fault: longer than the read timeout
     cancel_retry_times: int = 2        # 89: cancels answered retry_flag=Y before one works
     default_behaviour: str = BY_CODE   # or a Behaviour value applied to every code
     members: tuple[MemberSeed, ...] = field(default_factory=tuple)
+    #: Registered terminal ids; empty: every terminal id is accepted (the default).
+    terminals: tuple[TerminalSeed, ...] = field(default_factory=tuple)
+    #: A terminal id whose journal (``journal_epoch``) was used less than this long ago
+    #: refuses requests from another journal: PAYTERM.TERMINAL_ID_CONFLICT.
+    journal_switch_after_s: float = 600.0
 
     def __post_init__(self) -> None:
         for name in ("password_delay_s", "slow_delay_s"):
             value = getattr(self, name)
             if not isinstance(value, (int, float)) or value < 0 or value > 3600:
                 raise ConfigError(f"simulator.{name}", "must be 0..3600 seconds")
+        switch = self.journal_switch_after_s
+        if not isinstance(switch, (int, float)) or not 0 <= switch <= 86_400 \
+                or switch != switch:
+            raise ConfigError("simulator.journal_switch_after_s", "must be 0..86400 seconds")
         if not isinstance(self.cancel_retry_times, int) or not 0 <= self.cancel_retry_times <= 100:
             raise ConfigError("simulator.cancel_retry_times", "must be 0..100")
         allowed = {BY_CODE, *(b.value for b in Behaviour)}
@@ -52,7 +69,17 @@ def config_from_dict(data: dict) -> SimulatorConfig:
     values = dict(data)
     if "members" in values:
         values["members"] = tuple(member_seed(m) for m in values["members"])
+    if "terminals" in values:
+        values["terminals"] = tuple(terminal_seed(t) for t in values["terminals"])
     return SimulatorConfig(**values)
+
+
+def terminal_seed(item: dict) -> TerminalSeed:
+    if not isinstance(item, dict) or not isinstance(item.get("terminal_id"), str) \
+            or not item["terminal_id"] or not isinstance(item.get("disabled", False), bool):
+        raise ConfigError("simulator.terminals", "each terminal needs a terminal_id and "
+                                                 "optionally disabled = true/false")
+    return TerminalSeed(item["terminal_id"], item.get("disabled", False))
 
 
 def member_seed(item: dict) -> MemberSeed:

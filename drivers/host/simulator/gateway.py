@@ -20,6 +20,7 @@ from drivers.host.simulator.ledger import Ledger
 from drivers.host.simulator.member_accounts import MemberAccounts
 from drivers.host.simulator.offline_batch import OfflineBatches
 from drivers.host.simulator.reply import Reply, invalid, success
+from drivers.host.simulator.terminal_identity import TerminalIdentity
 from drivers.host.simulator.wallet_trades import WalletTrades
 from drivers.host.wire import (METHOD_BATCH_UPLOAD, METHOD_BILL_DAILY, METHOD_CANCEL,
                                METHOD_MEMBER_BALANCE, METHOD_MEMBER_PAY, METHOD_PAY,
@@ -45,6 +46,7 @@ class SimulatorApp:
         wallet = WalletTrades(ledger, lambda: self.config)
         members = MemberAccounts(ledger)
         batches = OfflineBatches(ledger, self.faults)
+        self._identity = TerminalIdentity(ledger, lambda: self.config)
         self._methods: dict[str, Callable[[dict, float], Reply]] = {
             METHOD_PAY: wallet.pay, METHOD_QUERY: wallet.query, METHOD_CANCEL: wallet.cancel,
             METHOD_REFUND: wallet.refund, METHOD_MEMBER_PAY: members.pay,
@@ -69,28 +71,42 @@ class SimulatorApp:
         return self._clock()
 
     def handle(self, params: dict[str, str]) -> tuple[str, Reply]:
-        """Run one gateway request; returns the method (for the answer's key) and reply."""
+        """Run one gateway request; returns the method (for the answer's key) and reply.
+
+        Every reply echoes what the request was about (HOST_CONTRACT): the request's
+        ``terminal_id``, ``out_trade_no``, ``out_request_no``, ``member_id`` and
+        ``bill_date`` where the request had them, refusals included. Amounts in answers
+        come from the books, never from the request."""
         method = params.get("method", "")
+        biz = _biz_object(params.get("biz_content"))
+        reply = self._run(method, params, biz)
         if method not in self._methods:
-            return method, replace(invalid("isv.invalid-method", f"no such method {method!r}"),
-                                   error_member=True)
+            return method, reply
+        return method, replace(reply, payload=echoed(method, biz, reply.payload))
+
+    def _run(self, method: str, params: dict[str, str], biz: dict | None) -> Reply:
+        if method not in self._methods:
+            return replace(invalid("isv.invalid-method", f"no such method {method!r}"),
+                           error_member=True)
         if params.get("sign_type") != signing.SIGN_TYPE:
-            return method, invalid("isv.invalid-signature-type", "sign_type must be RSA2")
+            return invalid("isv.invalid-signature-type", "sign_type must be RSA2")
         if not signing.verify_params(params, self._terminal_key):
             log.warning("refused %s: bad signature", method)
-            return method, invalid("isv.invalid-signature", "验签出错 invalid signature")
+            return invalid("isv.invalid-signature", "验签出错 invalid signature")
         if params.get("charset", "utf-8").lower() != "utf-8":
-            return method, invalid("isv.invalid-charset", "charset must be utf-8")
+            return invalid("isv.invalid-charset", "charset must be utf-8")
+        if biz is None:
+            return invalid("isv.invalid-parameter", "biz_content must be a JSON object")
+        now = self.now()
         try:
-            biz = json.loads(params.get("biz_content") or "{}")
-        except ValueError:
-            return method, invalid("isv.invalid-parameter", "biz_content is not JSON")
-        if not isinstance(biz, dict):
-            return method, invalid("isv.invalid-parameter", "biz_content must be an object")
-        try:
-            return method, self._methods[method](biz, self.now())
+            terminal_id = biz_fields.text(biz, "terminal_id", max_len=32)
+            epoch = biz_fields.text(biz, "journal_epoch", max_len=64, required=False)
+            refused = self._identity.check(terminal_id, epoch, now)
+            if refused is not None:
+                return refused
+            return self._methods[method](biz, now)
         except biz_fields.BadField as exc:
-            return method, invalid(exc.sub_code, str(exc))
+            return invalid(exc.sub_code, str(exc))
 
     def answer_body(self, method: str, reply: Reply) -> str:
         """The signed JSON body for a reply."""
@@ -109,3 +125,35 @@ class SimulatorApp:
 
     def _ping(self, biz: dict, now: float) -> Reply:
         return success(server_time=f"{now:.3f}")
+
+
+#: What each method's answers echo from the request, whatever the outcome.
+ECHOED_FIELDS: dict[str, tuple[str, ...]] = {
+    METHOD_PAY: ("terminal_id", "out_trade_no"),
+    METHOD_MEMBER_PAY: ("terminal_id", "out_trade_no", "member_id"),
+    METHOD_QUERY: ("terminal_id", "out_trade_no"),
+    METHOD_CANCEL: ("terminal_id", "out_trade_no"),
+    METHOD_REFUND: ("terminal_id", "out_trade_no", "out_request_no"),
+    METHOD_MEMBER_BALANCE: ("terminal_id", "member_id"),
+    METHOD_PING: ("terminal_id",),
+    METHOD_BATCH_UPLOAD: ("terminal_id",),
+    METHOD_BILL_DAILY: ("terminal_id", "bill_date"),
+}
+
+
+def echoed(method: str, biz: dict | None, payload: dict) -> dict:
+    """``payload`` plus the request's identifying fields (the handler's own values, taken
+    from the books, win where both exist)."""
+    if not biz:
+        return payload
+    echo = {key: biz[key] for key in ECHOED_FIELDS.get(method, ())
+            if isinstance(biz.get(key), str) and biz[key]}
+    return {**payload, **{k: v for k, v in echo.items() if k not in payload}}
+
+
+def _biz_object(text: str | None) -> dict | None:
+    try:
+        biz = json.loads(text or "{}")
+    except ValueError:
+        return None
+    return biz if isinstance(biz, dict) else None

@@ -9,7 +9,9 @@ Admin (JSON; only from 127.0.0.1/::1):
                                "busy_members": [...], "down_for_s": S}
   POST /sim/members           [{"member_id": "M1", "balance_fen": 5000, "phone_last4": "1234"}]
   POST /sim/config            {"password_delay_s": S, "slow_delay_s": S,
-                               "cancel_retry_times": N, "default_behaviour": "..."}
+                               "cancel_retry_times": N, "default_behaviour": "...",
+                               "terminals": [{"terminal_id": "T0001", "disabled": false}],
+                               "journal_switch_after_s": S}
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable
 from urllib.parse import parse_qsl
 
-from drivers.host.simulator.config import member_seed
+from drivers.host.simulator.config import member_seed, terminal_seed
 from drivers.host.simulator.faults import Fault, fault_from_dict
 from drivers.host.simulator.gateway import SimulatorApp
 from drivers.host.simulator.reply import Reply
@@ -209,6 +211,8 @@ class GatewayHandler(BaseHTTPRequestHandler):
                 self._send_json(200, {"members": app.ledger.members()})
             elif self.path == "/sim/config":
                 from dataclasses import asdict
+                if "terminals" in data:
+                    data["terminals"] = tuple(terminal_seed(t) for t in data["terminals"])
                 config = app.update_config(**data)
                 self._send_json(200, {k: v for k, v in asdict(config).items() if k != "members"})
             else:

@@ -61,6 +61,12 @@ CREATE TABLE IF NOT EXISTS members (
     balance_fen     INTEGER NOT NULL CHECK (balance_fen >= 0),
     phone_last4     TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE IF NOT EXISTS terminal_journals (
+    terminal_id     TEXT PRIMARY KEY,
+    journal_epoch   TEXT NOT NULL,                 -- the journal that uses this id now
+    first_seen      REAL NOT NULL,
+    last_seen       REAL NOT NULL
+);
 CREATE VIEW IF NOT EXISTS trades_now AS
     SELECT t.*,
            CASE WHEN t.state = 'WAIT_BUYER_PAY' AND t.settle_at IS NOT NULL
@@ -180,6 +186,23 @@ class Ledger:
                        "VALUES (?, ?, ?) ON CONFLICT(member_id) DO UPDATE SET "
                        "balance_fen = excluded.balance_fen, phone_last4 = excluded.phone_last4",
                        (member_id, balance_fen, phone_last4))
+
+    # -- terminal journals ------------------------------------------------------------------
+    @staticmethod
+    def terminal_journal(db: sqlite3.Connection, terminal_id: str) -> sqlite3.Row | None:
+        return db.execute("SELECT * FROM terminal_journals WHERE terminal_id = ?",
+                          (terminal_id,)).fetchone()
+
+    @staticmethod
+    def use_terminal_journal(db: sqlite3.Connection, terminal_id: str, epoch: str,
+                             now: float) -> None:
+        """Record that ``epoch`` is the journal using ``terminal_id`` now."""
+        db.execute("INSERT INTO terminal_journals (terminal_id, journal_epoch, first_seen, "
+                   "last_seen) VALUES (?, ?, ?, ?) ON CONFLICT(terminal_id) DO UPDATE SET "
+                   "journal_epoch = excluded.journal_epoch, last_seen = excluded.last_seen, "
+                   "first_seen = CASE WHEN journal_epoch = excluded.journal_epoch "
+                   "THEN first_seen ELSE excluded.first_seen END",
+                   (terminal_id, epoch, now, now))
 
     # -- reading, for tests and the admin endpoint ---------------------------------------
     def trades(self) -> list[dict]:

@@ -20,13 +20,13 @@ class MemberAccounts:
         member_id = biz_fields.text(biz, "member_id")
         amount = biz_fields.amount_fen(biz, "total_amount")
         subject = biz_fields.text(biz, "subject", max_len=256, required=False)
-        terminal_id = biz_fields.text(biz, "terminal_id", required=False)
+        terminal_id = biz_fields.text(biz, "terminal_id", max_len=32)
         evidence = biz_fields.evidence(biz)
         with self._ledger.transaction() as db:
             existing = self._ledger.trade(db, out_trade_no)
             if existing is not None:
                 return repeat_answer(existing, tender="member", amount_fen=amount,
-                                     member_id=member_id)
+                                     member_id=member_id, terminal_id=terminal_id)
             member = self._ledger.member(db, member_id)
             if member is None:
                 return business_failed(SUB_MEMBER_NOT_FOUND, "会员不存在 member not found")

@@ -33,12 +33,21 @@ class OfflineBatches:
         if len(records) > MAX_BATCH_RECORDS:
             return invalid("isv.invalid-parameter",
                            f"at most {MAX_BATCH_RECORDS} records per batch")
-        batch_terminal = biz_fields.text(biz, "terminal_id", required=False)
+        batch_terminal = biz_fields.text(biz, "terminal_id", max_len=32)
         with self._ledger.transaction() as db:
             results = [self._book(db, record, batch_terminal, now) for record in records]
         return success(results=results)
 
     def _book(self, db, record, batch_terminal: str, now: float) -> dict:
+        """Book one record; its result echoes the record's out_trade_no and total_amount
+        as they were sent (HOST_CONTRACT), whatever the outcome."""
+        result = self._book_record(db, record, batch_terminal, now)
+        sent_amount = record.get("total_amount") if isinstance(record, dict) else None
+        if isinstance(sent_amount, str):
+            result["total_amount"] = sent_amount
+        return result
+
+    def _book_record(self, db, record, batch_terminal: str, now: float) -> dict:
         out_trade_no = record.get("out_trade_no") if isinstance(record, dict) else None
         if not isinstance(out_trade_no, str) or not out_trade_no or len(out_trade_no) > 64:
             return _result(str(out_trade_no), BatchOutcome.DECLINED, SUB_INVALID_RECORD,

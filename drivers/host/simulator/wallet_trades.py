@@ -41,7 +41,7 @@ class WalletTrades:
         auth_code = biz_fields.text(biz, "auth_code", max_len=32)
         amount = biz_fields.amount_fen(biz, "total_amount")
         subject = biz_fields.text(biz, "subject", max_len=256, required=False)
-        terminal_id = biz_fields.text(biz, "terminal_id", required=False)
+        terminal_id = biz_fields.text(biz, "terminal_id", max_len=32)
         if biz.get("scene", "bar_code") != "bar_code":
             raise biz_fields.BadField("isv.invalid-parameter", "scene must be bar_code")
         digest = code_hash(auth_code)
@@ -52,7 +52,7 @@ class WalletTrades:
             existing = self._ledger.trade(db, out_trade_no)
             if existing is not None:
                 return repeat_answer(existing, tender="wallet", amount_fen=amount,
-                                     code_digest=digest)
+                                     code_digest=digest, terminal_id=terminal_id)
             if behaviour is Behaviour.SYSTEM_ERROR_NO_TRADE:
                 return system_error()
             try:
@@ -76,9 +76,7 @@ class WalletTrades:
                              else "TRADE_CLOSED")
                 self._ledger.insert_trade(db, state="WAIT_BUYER_PAY", settle_to=settle_to,
                                           settle_at=now + config.password_delay_s, **row)
-                return Reply({"code": "10003", "msg": "Order success pay inprocess",
-                              "out_trade_no": out_trade_no, "trade_no": row["trade_no"],
-                              "total_amount": to_yuan_string(amount)})
+                return waiting_answer(self._ledger.trade(db, out_trade_no))
             self._ledger.insert_trade(db, state="TRADE_SUCCESS", **row)
             trade = self._ledger.trade(db, out_trade_no)
         if behaviour is Behaviour.SYSTEM_ERROR_BUT_PAID:
@@ -95,8 +93,9 @@ class WalletTrades:
         out_trade_no = biz_fields.text(biz, "out_trade_no")
         with self._ledger.transaction() as db:
             self._ledger.settle_due(db, now)
-            trade = self._ledger.trade(db, out_trade_no)
-        if trade is None:
+            trade = own_trade(self._ledger.trade(db, out_trade_no), biz)
+        if trade is None or is_cancel_marker(trade):
+            # A cancel that found nothing leaves only a marker (no amount, no payment).
             return business_failed("ACQ.TRADE_NOT_EXIST", "交易不存在 trade does not exist")
         return success(out_trade_no=out_trade_no, trade_no=trade["trade_no"],
                        trade_status=trade["effective_state"],
@@ -109,11 +108,14 @@ class WalletTrades:
         with self._ledger.transaction() as db:
             self._ledger.settle_due(db, now)
             trade = self._ledger.trade(db, out_trade_no)
+            if trade is not None and own_trade(trade, biz) is None:
+                return business_failed("ACQ.TRADE_NOT_EXIST", "交易不存在 trade does not exist")
             if trade is None:
                 # Nothing to cancel; remember it so that a late pay is refused.
                 self._ledger.insert_trade(db, out_trade_no=out_trade_no,
                                           trade_no=new_trade_no(now), tender="wallet",
                                           amount_fen=0, state="TRADE_CLOSED", cancelled=1,
+                                          terminal_id=str(biz.get("terminal_id", "")),
                                           created_at=now)
                 return cancel_done(out_trade_no, "close")
             if trade["offline"]:
@@ -149,15 +151,16 @@ class WalletTrades:
         amount = biz_fields.amount_fen(biz, "refund_amount")
         with self._ledger.transaction() as db:
             self._ledger.settle_due(db, now)
-            trade = self._ledger.trade(db, out_trade_no)
-            if trade is None:
+            trade = own_trade(self._ledger.trade(db, out_trade_no), biz)
+            if trade is None or is_cancel_marker(trade):
                 return business_failed("ACQ.TRADE_NOT_EXIST", "交易不存在 trade does not exist")
             earlier = self._ledger.refund(db, out_trade_no, out_request_no)
             if earlier is not None:
                 if earlier["amount_fen"] != amount:
                     return business_failed("ACQ.CONTEXT_INCONSISTENT",
                                            "同一退款请求号金额不同 same out_request_no, other amount")
-                return refund_done(trade, amount, trade["refunded_fen"], fund_change="N")
+                return refund_done(trade, out_request_no, amount, trade["refunded_fen"],
+                                   fund_change="N")
             if trade["effective_state"] not in ("TRADE_SUCCESS", "TRADE_FINISHED"):
                 return business_failed("ACQ.TRADE_STATUS_ERROR",
                                        "交易状态不允许退款 trade cannot be refunded")
@@ -170,7 +173,23 @@ class WalletTrades:
             total_refunded = trade["refunded_fen"] + amount
             if total_refunded == trade["amount_fen"]:
                 self._ledger.update_trade(db, out_trade_no, now, state="TRADE_CLOSED")
-            return refund_done(trade, amount, total_refunded, fund_change="Y")
+            return refund_done(trade, out_request_no, amount, total_refunded, fund_change="Y")
+
+
+def own_trade(trade: sqlite3.Row | None, biz: dict) -> sqlite3.Row | None:
+    """The trade if it belongs to the asking terminal: trades are unique per
+    (terminal_id, out_trade_no), so another terminal's trade is none of its business."""
+    if trade is None:
+        return None
+    asking = biz.get("terminal_id")
+    if trade["terminal_id"] and asking and trade["terminal_id"] != asking:
+        return None
+    return trade
+
+
+def is_cancel_marker(trade: sqlite3.Row) -> bool:
+    """The row a cancel leaves when it found no trade: no payment, no amount."""
+    return bool(trade["cancelled"]) and trade["amount_fen"] == 0
 
 
 def buyer_id(trade: sqlite3.Row) -> str:
@@ -181,29 +200,39 @@ def buyer_id(trade: sqlite3.Row) -> str:
 
 
 def paid_answer(trade: sqlite3.Row, now: float) -> Reply:
-    return success(out_trade_no=trade["out_trade_no"], trade_no=trade["trade_no"],
-                   total_amount=to_yuan_string(trade["amount_fen"]),
-                   receipt_amount=to_yuan_string(trade["amount_fen"]),
-                   buyer_user_id=buyer_id(trade), gmt_payment=host_time_text(now))
+    """10000 for a paid trade: its number, amount (from the books) and payer."""
+    fields = dict(out_trade_no=trade["out_trade_no"], trade_no=trade["trade_no"],
+                  total_amount=to_yuan_string(trade["amount_fen"]),
+                  receipt_amount=to_yuan_string(trade["amount_fen"]),
+                  buyer_user_id=buyer_id(trade), gmt_payment=host_time_text(now))
+    if trade["tender"] == "member":
+        fields["member_id"] = trade["member_id"]
+    return success(**fields)
+
+
+def waiting_answer(trade: sqlite3.Row) -> Reply:
+    """10003: the customer is entering the password."""
+    return Reply({"code": "10003", "msg": "Order success pay inprocess",
+                  "out_trade_no": trade["out_trade_no"], "trade_no": trade["trade_no"],
+                  "total_amount": to_yuan_string(trade["amount_fen"])})
 
 
 def repeat_answer(trade: sqlite3.Row, *, tender: str, amount_fen: int, code_digest: str = "",
-                  member_id: str = "") -> Reply:
+                  member_id: str = "", terminal_id: str = "") -> Reply:
     """A pay for an ``out_trade_no`` the host already has: its state, never a new charge."""
     if trade["cancelled"] and trade["amount_fen"] == 0:
         return business_failed("ACQ.TRADE_HAS_CLOSE", "交易已撤销 trade was cancelled")
     if (trade["tender"] != tender or trade["amount_fen"] != amount_fen
             or (code_digest and trade["code_hash"] != code_digest)
-            or (member_id and trade["member_id"] != member_id)):
+            or (member_id and trade["member_id"] != member_id)
+            or (terminal_id and trade["terminal_id"] and trade["terminal_id"] != terminal_id)):
         return business_failed("ACQ.CONTEXT_INCONSISTENT",
                                "交易信息被篡改 out_trade_no reused with other content")
     state = trade["effective_state"]
     if state in ("TRADE_SUCCESS", "TRADE_FINISHED"):
         return paid_answer(trade, trade["updated_at"])
     if state == "WAIT_BUYER_PAY":
-        return Reply({"code": "10003", "msg": "Order success pay inprocess",
-                      "out_trade_no": trade["out_trade_no"], "trade_no": trade["trade_no"],
-                      "total_amount": to_yuan_string(trade["amount_fen"])})
+        return waiting_answer(trade)
     if trade["decline_code"]:
         return business_failed(trade["decline_code"], "交易失败 declined")
     return business_failed("ACQ.TRADE_HAS_CLOSE", "交易已关闭 trade is closed")
@@ -216,8 +245,11 @@ def cancel_done(out_trade_no: str, action: str, trade: sqlite3.Row | None = None
     return success(**fields)
 
 
-def refund_done(trade: sqlite3.Row, amount_fen: int, total_refunded_fen: int, *,
-                fund_change: str) -> Reply:
-    return success(out_trade_no=trade["out_trade_no"], trade_no=trade["trade_no"],
-                   fund_change=fund_change, refund_fee=to_yuan_string(total_refunded_fen),
+def refund_done(trade: sqlite3.Row, out_request_no: str, amount_fen: int,
+                total_refunded_fen: int, *, fund_change: str) -> Reply:
+    """10000 for a refund: this request's amount and the trade's total refunded so far."""
+    return success(out_trade_no=trade["out_trade_no"], out_request_no=out_request_no,
+                   trade_no=trade["trade_no"], fund_change=fund_change,
+                   refund_amount=to_yuan_string(amount_fen),
+                   refund_fee=to_yuan_string(total_refunded_fen),
                    send_back_fee=to_yuan_string(amount_fen))

@@ -28,8 +28,10 @@ SYSTEM_ERROR = PayAnswer(PayOutcome.UNKNOWN, "20000", sub_code="ACQ.SYSTEM_ERROR
 DECLINED = PayAnswer(PayOutcome.DECLINED, "40004", sub_code="ACQ.BUYER_BALANCE_NOT_ENOUGH")
 
 
-def q(status):
-    return QueryAnswer(status, "10000" if status is not TradeStatus.NOT_EXIST else "40004")
+def q(status, total_fen=1234, trade_no=""):
+    if status is TradeStatus.NOT_EXIST:
+        return QueryAnswer(status, "40004", sub_code="ACQ.TRADE_NOT_EXIST")
+    return QueryAnswer(status, "10000", total_fen=total_fen, host_trade_no=trade_no)
 
 
 @pytest.fixture
@@ -154,10 +156,10 @@ def test_host_down_during_resolution_keeps_it_unresolved(journal):
 def test_bad_codes_and_reuse_are_refused_before_anything_is_journaled(journal):
     payment = flow(ScriptedHost(pay=[APPROVED]), journal, FakeClock())
     with pytest.raises(NotAPaymentCode):
-        payment.pay(100, "https://example.com")
-    payment.pay(100, ALIPAY)
+        payment.pay(1234, "https://example.com")
+    payment.pay(1234, ALIPAY)
     with pytest.raises(DuplicateCode):
-        payment.pay(100, ALIPAY)
+        payment.pay(1234, ALIPAY)
     assert len(journal.recent()) == 1
 
 
@@ -189,3 +191,71 @@ def test_connectivity_monitor_learns_from_pay_and_then_refuses(journal):
     assert not monitor.online
     with pytest.raises(OfflineRefused):
         payment.pay(1234, WECHAT)
+
+
+# -- answers that are not about this payment ---------------------------------------------
+def test_approval_of_another_amount_is_settled_by_query(journal):
+    cheap = PayAnswer(PayOutcome.APPROVED, "10000", host_trade_no="H1", total_fen=1)
+    host = ScriptedHost(pay=[cheap], query=[q(TradeStatus.TRADE_SUCCESS)])
+    result = flow(host, journal, FakeClock()).pay(1234, ALIPAY)
+    assert result.approved
+    events = [(e["event"], e["state"]) for e in journal.history(result.attempt.out_trade_no)]
+    assert ("answer_inconsistent", "answer_inconsistent") in events
+    assert events[-1] == ("query_answered", "approved")
+
+
+def test_host_disagreeing_twice_holds_the_payment(journal):
+    cheap = PayAnswer(PayOutcome.APPROVED, "10000", host_trade_no="H1", total_fen=1)
+    host = ScriptedHost(pay=[cheap], query=[q(TradeStatus.TRADE_SUCCESS, total_fen=1)])
+    result = flow(host, journal, FakeClock()).pay(1234, ALIPAY)
+    assert result.state is TxState.HELD and not result.approved
+    assert result.attempt.needs_attention and "人工" in result.message
+    assert journal.held() == [result.attempt] and journal.unresolved() == []
+
+
+def test_inconsistent_query_during_resolution_then_consistent_one(journal):
+    host = ScriptedHost(pay=[SYSTEM_ERROR],
+                        query=[OutcomeUnknown("timeout"), q(TradeStatus.TRADE_SUCCESS, 999),
+                               q(TradeStatus.TRADE_SUCCESS)])
+    result = flow(host, journal, FakeClock()).pay(1234, ALIPAY)
+    assert result.approved and host.count("query") == 3
+
+
+def test_query_naming_another_host_trade_is_not_about_this_payment(journal):
+    waiting = PayAnswer(PayOutcome.WAITING_FOR_PASSWORD, "10003", host_trade_no="H1",
+                        total_fen=1234)
+    host = ScriptedHost(pay=[waiting], query=[q(TradeStatus.TRADE_SUCCESS, trade_no="H2"),
+                                              q(TradeStatus.TRADE_SUCCESS, trade_no="H2")])
+    result = flow(host, journal, FakeClock()).pay(1234, ALIPAY)
+    assert result.state is TxState.HELD
+
+
+def test_a_person_rechecks_a_held_payment(journal):
+    from terminal.resolution import Resolver
+    cheap = PayAnswer(PayOutcome.APPROVED, "10000", host_trade_no="H1", total_fen=1)
+    host = ScriptedHost(pay=[cheap], query=[q(TradeStatus.TRADE_SUCCESS, total_fen=1),
+                                            q(TradeStatus.TRADE_CLOSED)])
+    clock = FakeClock()
+    held = flow(host, journal, clock).pay(1234, ALIPAY).attempt
+    settled = Resolver(host, journal, settings_from({}).resolver, clock).recheck(held)
+    assert settled.state is TxState.CLOSED
+    assert [e["event"] for e in journal.history(held.out_trade_no)][-2:] == \
+        ["recheck_requested", "query_answered"]
+
+
+def test_trade_number_taken_at_the_host_is_a_decline_no_query_can_approve(journal):
+    """ACQ.CONTEXT_INCONSISTENT: the host holds this number with other content (a lost
+    journal numbering again) and took nothing for this request."""
+    taken = PayAnswer(PayOutcome.DECLINED, "40004", sub_code="ACQ.CONTEXT_INCONSISTENT")
+    host = ScriptedHost(pay=[taken])
+    result = flow(host, journal, FakeClock()).pay(1234, ALIPAY)
+    assert result.state is TxState.DECLINED and result.attempt.needs_attention
+    assert host.count("query") == 0 and "交易号" in result.message
+
+
+def test_terminal_identity_refusal_says_why(journal):
+    from terminal.errors import HostRejected
+    refused = HostRejected("40006", code="40006", sub_code="PAYTERM.TERMINAL_ID_CONFLICT")
+    result = flow(ScriptedHost(pay=[refused]), journal, FakeClock()).pay(1234, ALIPAY)
+    assert result.state is TxState.DECLINED and result.attempt.needs_attention
+    assert "终端号冲突" in result.message and "terminal id conflict" in result.message

@@ -97,6 +97,11 @@ class FakePayments:
             else:
                 send(view(Outcome.RESOLVING, "结果确认中，请勿重复收款 / "
                           "Confirming the result, do not charge again"))
+        elif script == "held":
+            send(view(Outcome.HELD, Bilingual("主机应答不一致，已挂起待人工处理，请勿重复收款",
+                                              "Host answer inconsistent: held for staff, do "
+                                              "not charge again"),
+                      reason="PAYTERM.ANSWER_INCONSISTENT"))
         else:
             send(view(Outcome.RESOLVING, "结果确认中，请勿重复收款 / Confirming "
                                          "the result, do not charge again"))

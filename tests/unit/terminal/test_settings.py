@@ -49,3 +49,17 @@ def test_settings_are_immutable():
 def test_redacted_is_plain_data():
     data = redacted(Settings())
     assert data["terminal"]["terminal_id"] == "T0001"
+
+
+@pytest.mark.parametrize("key, value", [("call_deadline_s", 0.1), ("call_deadline_s", 601),
+                                        ("max_answer_bytes", 100),
+                                        ("max_answer_bytes", 10**12)])
+def test_host_call_deadline_and_answer_limit_are_bounded(key, value):
+    with pytest.raises(ConfigError) as info:
+        settings_from({"host": {key: value}})
+    assert f"host.{key}" in str(info.value)
+
+
+def test_host_call_deadline_and_answer_limit_defaults():
+    host = settings_from({}).host
+    assert host.call_deadline_s == 20.0 and host.max_answer_bytes == 8 * 1024 * 1024

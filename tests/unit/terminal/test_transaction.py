@@ -41,4 +41,29 @@ def test_random_walks_never_reach_approved_without_a_pending_or_resolving_step(w
             visited.append(state)
     if TxState.APPROVED in visited:
         before = visited[visited.index(TxState.APPROVED) - 1]
-        assert before in (TxState.PENDING, TxState.RESOLVING)
+        assert before in (TxState.PENDING, TxState.RESOLVING, TxState.INCONSISTENT)
+
+
+@given(st.lists(st.sampled_from(list(TxState)), max_size=16))
+def test_a_held_attempt_only_goes_back_to_being_checked(walk):
+    """Held is never final and never left except by a person's recheck, which goes
+    back to answer_inconsistent (settled by a checked query)."""
+    state = TxState.CREATED
+    for target in walk:
+        if can_transition(state, target):
+            if state is TxState.HELD:
+                assert target is TxState.INCONSISTENT
+            state = target
+    assert not TxState.HELD.is_final and not TxState.HELD.needs_resolution
+    assert TxState.HELD.needs_person and TxState.INCONSISTENT.needs_resolution
+
+
+def test_inconsistent_answers_lead_to_held_or_a_checked_final_state():
+    for path in ([TxState.CREATED, TxState.PENDING, TxState.INCONSISTENT, TxState.APPROVED],
+                 [TxState.CREATED, TxState.PENDING, TxState.UNKNOWN, TxState.RESOLVING,
+                  TxState.INCONSISTENT, TxState.HELD, TxState.INCONSISTENT,
+                  TxState.CANCELLED]):
+        for a, b in zip(path, path[1:]):
+            assert check_transition(a, b) is b
+    for target in (TxState.APPROVED, TxState.CLOSED, TxState.CANCELLED, TxState.DECLINED):
+        assert not can_transition(TxState.HELD, target)

@@ -1,4 +1,6 @@
-"""``payterm eod [--day YYYY-MM-DD] [--json]``: close the day (exit 0) or say why not (1)."""
+"""``payterm eod [--day YYYY-MM-DD] [--json]``: close the day (exit 0) or say why not (1):
+anything unsynced, unresolved or held, an unavailable host statement, or a reconciliation
+that does not balance (every differing line is listed)."""
 
 from __future__ import annotations
 
@@ -56,8 +58,22 @@ def _print(data: dict) -> None:
             for item in blockers["unsynced"]:
                 print(f"    {item['out_trade_no']} {item['tender']} {item['amount']} "
                       f"{item['state']} {item['last_error']}")
+        if "held_count" in blockers:
+            print(f"  {blockers['held_count']} 笔主机应答不一致，已挂起待人工处理 / payments HELD "
+                  "(host answers inconsistent; `payterm journal recheck <out_trade_no>`):")
+            for item in blockers["held"]:
+                print(f"    {item['out_trade_no']} {item['tender']} {item['amount']} {item['reason']}")
+        if "refunds_in_doubt_count" in blockers:
+            print(f"  {blockers['refunds_in_doubt_count']} 笔退款主机应答不一致 / refunds whose host "
+                  "answer was inconsistent (refund again: the same request is re-sent):")
+            for item in blockers["refunds_in_doubt"]:
+                print(f"    {item['out_request_no']} {item['amount']} {item['state']}")
         if "host_statement" in blockers:
             print(f"  {blockers['host_statement']}")
+        if "reconciliation" in blockers:
+            print(f"  {blockers['reconciliation']['message']}")
+            for item in blockers["reconciliation"]["lines"]:
+                print(f"    {item['kind']}: {item['out_trade_no']} {item['detail']}")
         return
     z = data["z_report"]
     print(f"日结完成 Day closed: {data['day']}")

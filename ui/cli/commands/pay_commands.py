@@ -119,10 +119,17 @@ def resolve_command(args, ctx) -> int:
             break
         time.sleep(max(0.05, min(1.0, next_due - time.time())))
     data = [attempt_to_json(a) for a in remaining]
+    # Held payments are not resolved by the terminal alone: a person must look.
+    held = [attempt_to_json(a) for a in journal.held()]
     if args.json:
-        print_json({"unresolved": data})
+        print_json({"unresolved": data, "held": held})
     else:
         print(f"未决交易 unresolved: {len(remaining)}")
         for item in data:
             print(f"  {item['out_trade_no']} {item['amount']} {item['state']} {item['message']}")
-    return EXIT_OK if not remaining else EXIT_FAILED
+        if held:
+            print(f"挂起待人工处理 held for a person: {len(held)} "
+                  "(payterm journal list --held; payterm journal recheck <out_trade_no>)")
+            for item in held:
+                print(f"  {item['out_trade_no']} {item['amount']} {item['state']} {item['message']}")
+    return EXIT_OK if not remaining and not held else EXIT_FAILED

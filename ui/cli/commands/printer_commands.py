@@ -19,6 +19,7 @@ from offline_queue.print_worker import PrintWorker
 from terminal.errors import UserFacingError
 from terminal.receipt import Receipt, ReceiptKind, ReceiptLine, receipt_from_dict
 from ui.cli.output import print_json, print_table
+from ui.composition.payments import store_path_to_open
 
 BAUDS = (2400, 4800, 9600, 19200, 38400, 57600, 115200)
 
@@ -150,14 +151,14 @@ def printer_detect(args, ctx) -> int:
 
 
 def reprint_last(args, ctx) -> int:
-    store = PrintJobStore.open(ctx.path(ctx.settings.storage.database_file))
+    store = PrintJobStore.open(store_path_to_open(ctx))
     ctx.on_close(store.close)
     job = store.request_reprint()
     print(f"已加入重打印 / reprint queued: {job.job_id} (REPRINT #{job.reprint_count + 1})")
     if args.queue_only:
         return 0
     printer = build_printer(args, ctx)
-    worker = PrintWorker(ctx.path(ctx.settings.storage.database_file), printer)
+    worker = PrintWorker(store_path_to_open(ctx), printer)
     printed = worker.drain(store)
     printer.close()
     final = store.get(job.job_id)

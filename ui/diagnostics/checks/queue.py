@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from offline_queue.journal_identity import check_journal_present
+from terminal.errors import JournalMissing
 from ui.diagnostics.environment import DiagEnvironment
 from ui.diagnostics.queue_summary import summarise_store
 from ui.diagnostics.result import CheckResult, failed, passed, warned
@@ -19,6 +21,13 @@ _CONNECT = ("保持终端联网，待同步/确认完成；检查“支付平台
 
 def check_queue(env: DiagEnvironment) -> CheckResult:
     path = env.path(env.settings.storage.database_file)
+    try:
+        check_journal_present(path, (env.path(env.settings.host.private_key_file),))
+    except JournalMissing as exc:
+        return failed(exc.user_message,
+                      "从备份恢复 payterm.db；确认丢失后执行 payterm journal new --confirm / Restore "
+                      "payterm.db from a backup; if it is lost for good, `payterm journal new "
+                      "--confirm`", database=str(path))
     try:
         summary = summarise_store(path, now=env.now(),
                                   busy_timeout_ms=env.settings.storage.busy_timeout_ms)
@@ -34,6 +43,14 @@ def check_queue(env: DiagEnvironment) -> CheckResult:
                       "delete the file! Export a support bundle and contact support", **summary)
     remarks = []
     journal = summary.get("journal") or {}
+    held = list(journal.get("held") or []) + list(journal.get("refunds_in_doubt") or [])
+    if held:
+        return failed(f"{len(held)} 笔主机应答不一致，已挂起待人工处理 / {len(held)} payments or "
+                      f"refunds HELD (host answers not about them): {', '.join(held)}",
+                      "逐笔与平台核实后执行 payterm journal recheck 交易号（退款：再次退款即重发同一"
+                      "请求）；日结将被拒绝直到处理完 / Check each with the host's operator, then "
+                      "`payterm journal recheck <out_trade_no>` (a refund: refund again, the same "
+                      "request is re-sent); end of day is refused until then", **summary)
     oldest = journal.get("oldest_unresolved_age_s")
     if journal.get("unresolved"):
         remarks.append(f"{journal['unresolved']} 笔结果待确认 / payments awaiting their outcome"

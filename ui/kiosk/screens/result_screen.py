@@ -18,7 +18,8 @@ from ui.kiosk.screens.base import Screen, button, label, set_role
 from ui.services.views import Outcome, PaymentOrder, PaymentView
 from ui.voice import amount_words
 
-_ROLES = {Outcome.APPROVED: "outcome-approved", Outcome.DECLINED: "outcome-declined"}
+_ROLES = {Outcome.APPROVED: "outcome-approved", Outcome.DECLINED: "outcome-declined",
+          Outcome.HELD: "outcome-declined"}
 
 
 class ResultScreen(Screen):
@@ -123,7 +124,8 @@ class ResultScreen(Screen):
         if view.outcome is Outcome.DECLINED and (previous is None
                                                  or previous.outcome is not Outcome.DECLINED):
             self.shell.voice.say("支付失败")
-        if view.outcome in (Outcome.APPROVED, Outcome.DECLINED, Outcome.RESOLVING):
+        if view.outcome in (Outcome.APPROVED, Outcome.DECLINED, Outcome.RESOLVING,
+                            Outcome.HELD):
             self._auto_home.start(int(self.shell.result_timeout_s() * 1000))
         self.retranslate()
         self.payment_shown.emit(view)
@@ -167,6 +169,8 @@ class ResultScreen(Screen):
             text += "\n" + self.t("result.offline_note")
         if outcome is Outcome.RESOLVING:
             text += "\n" + self.t("result.resolving_note")
+        if outcome is Outcome.HELD:
+            text += "\n" + self.t("result.held_note")
         self.message.setText(text)
         if outcome is Outcome.WAITING_PASSWORD:
             self.countdown.setText(self.t("result.countdown", seconds=int(self._wait_left)))

@@ -1,6 +1,10 @@
-"""The offline banner: host reachability, unsynced count and amount, unresolved count."""
+"""The status banner: host reachability, unsynced count and amount, unresolved count, and
+the alarm for payments held because the host's answers were not about them (shoppers at
+a self-service kiosk only see that staff is needed, never other people's payments)."""
 
 from __future__ import annotations
+
+from typing import Callable
 
 from PySide6.QtWidgets import QLabel
 
@@ -10,9 +14,11 @@ from ui.services.views import TerminalStatus
 
 
 class StatusBanner(QLabel):
-    def __init__(self, tr: Translator, parent=None) -> None:
+    def __init__(self, tr: Translator, parent=None, *,
+                 staff_view: Callable[[], bool] = lambda: True) -> None:
         super().__init__(parent)
         self._tr = tr
+        self._staff_view = staff_view
         self._status: TerminalStatus | None = None
         self.setWordWrap(True)
         self.hide()
@@ -30,6 +36,9 @@ class StatusBanner(QLabel):
         if s is None:
             return
         parts = []
+        if s.held_count:
+            parts.append(self._tr.t("banner.held", count=s.held_count) if self._staff_view()
+                         else self._tr.t("banner.staff_needed"))
         if not s.host_online:
             parts.append(self._tr.t("banner.offline"))
         if s.unsynced_count:
@@ -43,7 +52,9 @@ class StatusBanner(QLabel):
             self.hide()
             return
         self.setText("  ·  ".join(parts))
-        self.setProperty("role", "banner-offline" if not s.host_online else "banner-online")
+        role = ("banner-alarm" if s.held_count else
+                "banner-offline" if not s.host_online else "banner-online")
+        self.setProperty("role", role)
         self.style().unpolish(self)
         self.style().polish(self)
         self.show()

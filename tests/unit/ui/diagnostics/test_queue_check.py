@@ -68,3 +68,27 @@ def test_summary_reads_a_store_without_journal_tables(data_dir):
     sqlite3.connect(path).execute("CREATE TABLE other (x)").connection.commit()
     summary = summarise_store(path)
     assert summary["journal"] is None and summary["integrity"] == "ok"
+
+
+def test_a_held_payment_fails_and_names_it(make_env, data_dir):
+    journal = _journal(data_dir)
+    attempt = _attempt(journal, time.time())
+    no = attempt.out_trade_no
+    journal.mark(no, TxState.PENDING, now=time.time(), event="sent")
+    journal.mark(no, TxState.INCONSISTENT, now=time.time(), event="answer_inconsistent")
+    journal.mark(no, TxState.HELD, now=time.time(), event="held_for_person",
+                 needs_attention=True)
+    journal.close()
+    result = check_queue(make_env())
+    assert result.status is Status.FAIL and no in result.message
+    assert "journal recheck" in result.action
+    assert result.details["journal"]["held"] == [no]
+
+
+def test_a_lost_journal_next_to_the_keys_fails(make_env, data_dir):
+    keys = data_dir / "keys"
+    keys.mkdir()
+    (keys / "terminal_private.pem").write_text("x")
+    (data_dir / "payterm.db").write_bytes(b"")
+    result = check_queue(make_env())
+    assert result.status is Status.FAIL and "journal new" in result.action
