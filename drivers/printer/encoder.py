@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import segno
+
 from drivers.printer import commands as cmd
 from drivers.printer.profiles import PrinterProfile
+from drivers.printer.raster_image import qr_raster_command
 from drivers.printer.sanitiser import clean_barcode_data, clean_payload, clean_text
 from drivers.printer.text_layout import display_width, rule, two_columns, wrap
 from terminal.money import format_amount
@@ -138,19 +141,29 @@ def barcode_module_dots(data: bytes, profile: PrinterProfile) -> int:
     return 2 if modules * 2 + BARCODE_QUIET_DOTS <= profile.dots_per_line else 1
 
 
+def qr_raster_module_dots(payload: bytes, profile: PrinterProfile) -> int:
+    """The largest module size up to the profile's whose raster QR (with its 4-module
+    quiet zone) fits the paper; at least 1."""
+    modules = segno.make_qr(payload, error="m", boost_error=False).symbol_size(scale=1, border=4)[0]
+    return max(1, min(profile.qr_module_dots, profile.dots_per_line // modules))
+
+
 def _codes(w: _Writer, receipt: Receipt, profile: PrinterProfile,
            options: EncodeOptions) -> None:
     trade_no = clean_barcode_data(receipt.out_trade_no)
     payload = qr_payload_for(receipt, options.qr_link_template)
-    if not trade_no and not payload:
+    if not (trade_no and profile.code128) and not payload:
         return
     w.raw(cmd.align("center"))
-    if trade_no:
+    if trade_no and profile.code128:
         module = barcode_module_dots(cmd.code128_data(trade_no), profile)
         w.raw(cmd.barcode_code128(trade_no, module_dots=module))
         w.line()
     if payload:
-        w.raw(cmd.qr_code(payload, module_dots=profile.qr_module_dots))
+        if profile.native_qr:
+            w.raw(cmd.qr_code(payload, module_dots=profile.qr_module_dots))
+        else:       # printers without GS ( k get the same symbol as a raster image
+            w.raw(qr_raster_command(payload, qr_raster_module_dots(payload, profile)))
         w.line()
         w.line("扫码查看电子凭证/退款" if receipt.kind is not ReceiptKind.REFUND
                else "扫码查询退款进度")

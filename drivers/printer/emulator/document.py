@@ -68,6 +68,10 @@ class PaperTape:
         self._qr_module = 3
         self._barcode_module = 3
 
+    def reset_mode(self) -> None:
+        """Power-on defaults (after a power cut)."""
+        self._reset_mode()
+
     def _reset_mode(self) -> None:
         self.align = 0
         self.bold = False

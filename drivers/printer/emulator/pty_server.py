@@ -220,6 +220,12 @@ class PrinterEmulator:
                 if event.kind == "status_query":
                     self._answer_status(event.value)
                     continue
+                if event.kind == "transmit_status":
+                    # Content is applied on arrival here, so the printer "reaches" GS r
+                    # at once; a stopped printer (paper out, cover open) never does.
+                    if self._faults.can_print:
+                        self._answer(self._faults.paper_sensor_reply())
+                    continue
                 self._consume_paper(event)
                 self._tape.apply(event, can_print=self._faults.can_print)
             self._save_new()
@@ -241,7 +247,9 @@ class PrinterEmulator:
 
     def _answer_status(self, n: int) -> None:
         self.status_queries += 1
-        reply = self._faults.status_reply(n)
+        self._answer(self._faults.status_reply(n))
+
+    def _answer(self, reply: bytes) -> None:
         if reply:
             if self.baud is not None:
                 time.sleep(len(reply) * 10 / self.baud)

@@ -62,7 +62,7 @@ def test_every_profile_frames_the_job(profile):
     assert data.startswith(cmd.INITIALIZE + cmd.CHINESE_MODE_ON)
     assert data.endswith(cmd.CUTS[p.cut])
     (receipt,) = parse(data)
-    assert receipt.cut and not receipt.unknown_commands
+    assert receipt.cut is (p.cut != "none") and not receipt.unknown_commands
 
 
 @pytest.mark.parametrize("profile", ["generic-58", "generic-80", "xprinter-58"])
