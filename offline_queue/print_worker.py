@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from offline_queue.print_jobs import PrintJobStore
+from offline_queue.print_jobs import FAILED_WAITING, PrintJobStore
 from terminal.errors import DeviceError
 from terminal.ports.printer import PrinterStatus, ReceiptPrinter
 from terminal.receipt import Receipt
@@ -117,9 +117,10 @@ class PrintWorker:
         if not before.ready:
             self._emit(PrintEvent("waiting", job.job_id, before, before.describe()))
             return False
+        cut_short_before = job.state == FAILED_WAITING
         receipt = store.start_printing(job.job_id)
         try:
-            self.printer.print_receipt(receipt)
+            self.printer.print_receipt(receipt, after_cut_short=cut_short_before)
             # Not merely received: processed through the cut (a LAN/USB printer holds
             # the whole job in its buffer, where a power cut would lose its tail).
             after = self.printer.status_after_job()

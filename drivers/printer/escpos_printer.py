@@ -15,6 +15,7 @@ import collections
 import logging
 import time
 
+from drivers.printer import commands as cmd
 from drivers.printer.encoder import EncodeOptions, encode_receipt
 from drivers.printer.links.link import ByteLink, LinkError, LinkGone, LinkTimeout
 from drivers.printer.profiles import PrinterProfile
@@ -30,6 +31,11 @@ DEVICE = "printer"
 #: While waiting for the print-end answer, ask the real-time status this often, so a
 #: printer that stopped (paper out, power cut) is noticed within a fraction of a second.
 POLL_WHILE_PRINTING_S = 0.2
+
+
+def separator(profile: PrinterProfile) -> bytes:
+    """Reset, feed the last printed line past the cutter, cut."""
+    return cmd.INITIALIZE + cmd.feed_lines(4) + cmd.CUTS[profile.cut]
 
 
 class EscPosPrinter:
@@ -78,8 +84,12 @@ class EscPosPrinter:
             self.close()                  # silent on the LAN: maybe a dead connection
         return status
 
-    def print_receipt(self, receipt: Receipt) -> int:
+    def print_receipt(self, receipt: Receipt, *, after_cut_short: bool = False) -> int:
         data = encode_receipt(receipt, self.profile, self.options)
+        if after_cut_short:
+            # The stub of the cut-short send ends wherever the power or the link went:
+            # cut it off, so the whole receipt is a piece of paper of its own.
+            data = separator(self.profile) + data
         self.send(data)
         self.last_job_confirmed = None
         return len(data)

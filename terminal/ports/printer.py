@@ -82,8 +82,10 @@ class ReceiptPrinter(Protocol):
         garbled printer gives ``PrinterStatus.unknown``. Raises DeviceError when the
         port cannot be opened or the device disappeared."""
 
-    def print_receipt(self, receipt: Receipt) -> int:
+    def print_receipt(self, receipt: Receipt, *, after_cut_short: bool = False) -> int:
         """Encode and send one receipt, cut included; returns the number of bytes sent.
+        ``after_cut_short``: an earlier send of this job was cut short, so first feed
+        and cut off whatever part of it is on the paper; the receipt starts clean.
         Returns when the bytes are handed to the OS (not when paper comes out: check
         ``status()`` afterwards). Every write has a timeout. Raises DeviceError on a
         write timeout (e.g. flow control held too long) or a vanished device."""

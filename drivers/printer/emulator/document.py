@@ -143,6 +143,11 @@ class PaperTape:
         """Data for the current receipt was lost (receive buffer overrun)."""
         self._current.truncated = True
 
+    def mark_truncated_if_started(self) -> None:
+        """The link dropped: the receipt in progress (if any) will never be whole."""
+        if self._current.elements or self._line or self._current.byte_count:
+            self._current.truncated = True
+
     def flush(self) -> None:
         """End of stream: keep a receipt that was never cut (it is still on the tape)."""
         self._flush_line()

@@ -127,6 +127,9 @@ class PrinterMechanism:
                 self._power_cut_locked()
             elif event is LinkEvent.DISCONNECT:
                 self.disconnects += 1
+                # Bookkeeping for tests (a real printer cannot know): the receipt being
+                # received when the link dropped never got the rest of its bytes.
+                self._tape.mark_truncated_if_started()
             new = self._tape.finished[finished_before:]
         self._announce(new)
         return Received(bytes(replies), len(data), event)

@@ -38,8 +38,9 @@ class TcpPrinterEmulator:
     def __init__(self, host: str = "127.0.0.1", port: int = 0, *,
                  faults: PrinterFaults = PrinterFaults(), out_dir: Path | str | None = None,
                  columns: int = 48, dots_per_line: int = 576, buffer_bytes: int = 4096,
-                 print_bytes_per_s: float | None = None) -> None:
+                 print_bytes_per_s: float | None = None, tcp_window_bytes: int = 4096) -> None:
         self.host = host
+        self.tcp_window_bytes = tcp_window_bytes
         self.port = port
         self.out_dir = Path(out_dir) if out_dir else None
         self.columns, self.dots_per_line = columns, dots_per_line
@@ -184,6 +185,9 @@ class TcpPrinterEmulator:
     def _listen(self) -> None:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # A printer's TCP window is a few KB, not the kernel's default hundreds: set on
+        # the listener so accepted connections start with it.
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, self.tcp_window_bytes)
         listener.bind((self.host, self.port))
         listener.listen(1)
         self.port = listener.getsockname()[1]
