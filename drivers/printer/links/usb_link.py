@@ -162,7 +162,10 @@ class UsbLink:
             usb.util.release_interface(self._device, self._interface.bInterfaceNumber)
         except (usb.core.USBError, ValueError):
             pass                               # releasing a vanished device
-        usb.util.dispose_resources(self._device)
+        try:
+            usb.util.dispose_resources(self._device)
+        except usb.core.USBError:
+            pass
         self._device = self._interface = self._ep_out = self._ep_in = None
         self._pending.clear()
 
