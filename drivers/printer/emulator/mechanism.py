@@ -44,6 +44,21 @@ class Received:
     link_event: LinkEvent = LinkEvent.NONE
 
 
+def cut_at_link_fault(faults: PrinterFaults, data: bytes
+                      ) -> tuple[PrinterFaults, bytes, LinkEvent]:
+    """Count down the link faults over ``data``: the faults left, the bytes that made
+    it before the fault, and which fault struck (if any)."""
+    for countdown, event in (("power_cycle_after_bytes", LinkEvent.POWER_CYCLE),
+                             ("disconnect_after_bytes", LinkEvent.DISCONNECT)):
+        left = getattr(faults, countdown)
+        if left is None:
+            continue
+        if len(data) >= left:
+            return faults.with_changes(**{countdown: None}), data[:left], event
+        faults = faults.with_changes(**{countdown: left - len(data)})
+    return faults, data, LinkEvent.NONE
+
+
 class PrinterMechanism:
     """Thread-safe; the owning server thread calls ``receive`` and ``advance``."""
 
@@ -135,16 +150,8 @@ class PrinterMechanism:
         return Received(bytes(replies), len(data), event)
 
     def _cut_at_link_fault(self, data: bytes) -> tuple[bytes, LinkEvent]:
-        for countdown, event in (("power_cycle_after_bytes", LinkEvent.POWER_CYCLE),
-                                 ("disconnect_after_bytes", LinkEvent.DISCONNECT)):
-            left = getattr(self._faults, countdown)
-            if left is None:
-                continue
-            if len(data) >= left:
-                self._faults = self._faults.with_changes(**{countdown: None})
-                return data[:left], event
-            self._faults = self._faults.with_changes(**{countdown: left - len(data)})
-        return data, LinkEvent.NONE
+        self._faults, data, event = cut_at_link_fault(self._faults, data)
+        return data, event
 
     # -- the print head -------------------------------------------------------------
     def advance(self) -> bytes:

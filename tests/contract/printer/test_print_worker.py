@@ -250,3 +250,25 @@ def wait_until_line_idle(emu, quiet_s: float = 0.3, timeout_s: float = 10.0) -> 
             seen, since = emu.received_bytes, time.monotonic()
         elif time.monotonic() - since >= quiet_s:
             return
+
+
+@pytest.mark.parametrize("fault", ["power_cycle_after_bytes", "disconnect_after_bytes"])
+def test_serial_printer_lost_mid_receipt_prints_the_whole_receipt_once(emulator, printer,
+                                                                      store, fault):
+    """Power cut (the printer goes deaf while it boots) or the USB-serial adapter pulled
+    (the device node vanishes and comes back): one whole receipt, marked, never two."""
+    emulator.set_faults(**{fault: 400}, boot_s=0.3)
+    worker = worker_for(store, printer)
+    store.enqueue(example_receipt())
+    assert worker.run_once(store) is False
+    assert store.get(JOB).state == FAILED_WAITING
+    deadline = time.monotonic() + 10
+    while store.get(JOB).state != DONE and time.monotonic() < deadline:
+        worker.run_once(store)
+        time.sleep(0.05)
+    assert store.get(JOB).state == DONE
+    pieces = paper(emulator, 2)
+    whole = [r for r in pieces if r.cut and not r.truncated]
+    assert len(whole) == 1 and whole[0].lines[0].strip() == "重打印 REPRINT #1"
+    assert "合计" in whole[0].text
+    assert all(r.truncated for r in pieces if r is not whole[0])
