@@ -25,6 +25,10 @@ log = logging.getLogger(__name__)
 
 PREVIEW_WIDTH = 640
 CODE_BOX_HOLD_S = 0.6      # keep the outline on screen between decodes
+#: Shown to the shopper while the capture thread reopens a lost camera (both languages:
+#: whoever stands at the kiosk reads one of them).
+CAMERA_LOST = ("摄像头连接中断，正在自动重新连接，请稍候或改用付款码 / The camera was "
+               "disconnected and is reconnecting by itself; please wait or pay with a code")
 
 
 def to_qimage(image_bgr: np.ndarray, width: int = PREVIEW_WIDTH) -> tuple[QImage, float]:
@@ -116,11 +120,15 @@ class CameraService:
                 frame = self._source.latest(1.0, after_seq=last_seq)
             except DeviceError as exc:
                 if exc.user_message != self._last_error:
+                    if not self._last_error:
+                        self._bridge.camera_changed.emit(Capability(False, CAMERA_LOST))
                     self._last_error = exc.user_message
                     self._bridge.task_failed.emit("camera", exc.user_message)
                 self._stop.wait(0.2)
                 continue
-            self._last_error = ""
+            if self._last_error:           # frames again after an outage
+                self._last_error = ""
+                self._bridge.camera_changed.emit(Capability(True))
             last_seq = frame.seq
             purpose = self._purpose
             if purpose == "code" and self._decoder is not None:
