@@ -21,6 +21,7 @@ import numpy as np
 
 from drivers.camera.image_files import (IMAGE_SUFFIXES, PLAYLIST_SUFFIXES, UnreadableImage,
                                         expand_image_paths, fit_within, load_image)
+from drivers.camera.camera_controls import NoControls, controls_for
 from terminal.errors import DeviceError
 
 log = logging.getLogger(__name__)
@@ -52,6 +53,9 @@ class OpenCvDevice:
             self._capture.set(cv2.CAP_PROP_FRAME_WIDTH, width)
             self._capture.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
             self._capture.set(cv2.CAP_PROP_FPS, fps)
+        #: Exposure controls (V4L2 through v4l2-ctl or OpenCV); none for files/streams.
+        self.controls = NoControls() if self._is_file or "://" in source else \
+            controls_for(source, self._capture)
 
     def read(self) -> np.ndarray:
         ok, frame = self._capture.read()

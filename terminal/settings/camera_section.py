@@ -20,3 +20,8 @@ class CameraSettings:
                                               doc="first wait before reopening a lost camera")
     reopen_backoff_max_s: float = setting(5.0, min=0.1, max=120,
                                           doc="longest wait between reopen attempts")
+    face_exposure: str = setting("auto", choices=("auto", "hardware", "software", "off"),
+                                 doc="meter exposure on the face (backlit shoppers): auto = "
+                                     "camera controls where it has them, else software")
+    face_target_luma: float = setting(115.0, min=40.0, max=220.0,
+                                      doc="brightness (0-255) the face region is steered to")

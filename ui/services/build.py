@@ -97,7 +97,9 @@ def build_services(ctx: AppContext, *, camera_source=None, code_reader=None,
         from drivers.scanner.frame_reader import FrameCodeReader, ReadMode
         code_reader = FrameCodeReader.from_settings(ctx.settings.scanner, ReadMode.CAMERA)
     camera = CameraService(bridge, camera_source, code_reader, unavailable=camera_problem,
-                           max_face_fps=ctx.settings.kiosk.face_analysis_max_fps)
+                           max_face_fps=ctx.settings.kiosk.face_analysis_max_fps,
+                           exposure_mode=ctx.settings.camera.face_exposure,
+                           target_luma=ctx.settings.camera.face_target_luma)
     stoppers.append(camera.shutdown)
     if print_worker is None and not printer_problem:
         print_worker, printer_problem = configured_printer(ctx)
