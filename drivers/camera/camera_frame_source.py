@@ -53,7 +53,7 @@ class CameraFrameSource:
         s = camera_settings
         chosen = source if source is not None else s.source
 
-        if chosen == "sim" or chosen.startswith("sim:"):
+        if chosen in ("sim", "sim-backlit") or chosen.startswith("sim:"):
             # One simulated device for the whole run, so it can be unplugged and back.
             opener = open_device(chosen, s.width, s.height, s.fps, s.loop_files).open
         else:
