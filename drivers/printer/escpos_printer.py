@@ -168,7 +168,10 @@ class EscPosPrinter:
     def _await_print_end(self) -> PrinterStatus:
         deadline = time.monotonic() + self.link.in_flight_s() + self.print_end_timeout_s
         while True:
-            wait = min(POLL_WHILE_PRINTING_S, max(0.0, deadline - time.monotonic()))
+            # Bytes still on a slow serial wire reach the printer first: a status
+            # query now would only queue behind them.
+            wait = min(POLL_WHILE_PRINTING_S + self.link.in_flight_s(),
+                       max(0.0, deadline - time.monotonic()))
             data = self.link.read(8, wait)
             self._capture.extend(data)
             if any(is_paper_sensor_byte(v) for v in data):

@@ -5,7 +5,8 @@ no keep-alive, ``sendall`` of the whole job at once so a status query waits behi
 16-byte reads without a deadline). Here: a connect timeout, TCP keep-alive and
 ``TCP_USER_TIMEOUT`` so a printer that vanished is noticed, ``TCP_NODELAY`` so a
 12-byte status query leaves at once, a small send buffer and writes paced by the bytes
-the printer has not yet acknowledged (``SIOCOUTQ``), every wait bounded by a deadline.
+still waiting to leave (``SIOCOUTQNSD``: the printer's window is closed), every wait
+bounded by a deadline.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from drivers.printer.links.link import LinkGone, LinkTimeout
 from terminal.errors import DeviceError
 
 KEY = "printer.port"
+SIOCOUTQNSD = 0x894B            # linux/sockios.h: unsent bytes in the send queue
 
 
 class TcpLink:
@@ -83,22 +85,28 @@ class TcpLink:
         user_timeout_ms = int(max(1.0, self.keepalive_idle_s) * 1000)
         sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_USER_TIMEOUT, user_timeout_ms)
 
-    def unacknowledged(self) -> int:
-        """Bytes written that the printer has not yet acknowledged (SIOCOUTQ)."""
+    def unsent(self) -> int:
+        """Bytes written that have not yet left for the printer (SIOCOUTQNSD): they wait
+        because the printer's TCP window is closed (its buffer is full). Bytes sent but
+        not yet acknowledged do not count: embedded stacks delay their ACKs by up to
+        200 ms, and those bytes are already on their way."""
         sock = self._open_socket()
         try:
-            raw = fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0" * 4)
+            raw = fcntl.ioctl(sock.fileno(), SIOCOUTQNSD, b"\0" * 4)
         except OSError:
-            return 0
+            try:                        # older kernels: unacknowledged bytes instead
+                raw = fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0" * 4)
+            except OSError:
+                return 0
         return struct.unpack("i", raw)[0]
 
     def write(self, chunk: bytes, timeout_s: float) -> None:
         sock = self._open_socket()
         deadline = time.monotonic() + timeout_s
-        while self.unacknowledged() > self.ahead_bytes:
+        while self.unsent() > self.ahead_bytes:
             if time.monotonic() >= deadline:
-                raise LinkTimeout(f"the printer acknowledged nothing for {timeout_s:g} s "
-                                  "(buffer full: paper out, cover open, or not printing)")
+                raise LinkTimeout(f"the printer took nothing for {timeout_s:g} s (its buffer "
+                                  "is full: paper out, cover open, or not printing)")
             self._check_error(sock)
             time.sleep(0.002)
         view = memoryview(chunk)
