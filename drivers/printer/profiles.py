@@ -18,7 +18,7 @@ displays, printers with neither native QR nor raster images) are listed as exclu
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import metadata, resources
 
@@ -154,7 +154,6 @@ def _catalogue() -> tuple[dict[str, PrinterProfile], tuple[ExcludedModel, ...]]:
     for alias, target in ALIASES.items():
         by_target.setdefault(target, []).append(alias)
     for target, names in by_target.items():
-        from dataclasses import replace
         profiles[target] = replace(profiles[target], aliases=tuple(sorted(names)))
     return profiles, tuple(excluded)
 

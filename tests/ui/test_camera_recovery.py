@@ -67,3 +67,19 @@ def test_camera_news_on_another_screen_does_not_start_face_pay(make_shell, qtbot
     services.bridge.camera_changed.emit(Capability(True))
     qtbot.wait(50)
     assert services.face_pay.started == []
+
+
+@pytest.mark.parametrize("elder", [False, True])
+def test_the_camera_message_fits_the_panel(make_shell, qtbot, elder, tmp_path):
+    from ui.services.camera_service import CAMERA_LOST
+    shell, services = make_shell(mode="kiosk")
+    shell.set_elder(elder)
+    services.face_pay.script = "wait"
+    start_face(shell)
+    services.bridge.camera_changed.emit(Capability(False, CAMERA_LOST))
+    face = shell.screen("face")
+    qtbot.waitUntil(lambda: "reconnecting" in face.guidance.text())
+    hint = shell.minimumSizeHint()
+    assert hint.width() <= 1280 and hint.height() <= 800, (hint.width(), hint.height())
+    shell.resize(1280, 800)
+    assert shell.grab().save(str(tmp_path / f"face_camera_lost_{elder}.png"))
