@@ -41,6 +41,9 @@ class _Writer:
     def __init__(self, profile: PrinterProfile) -> None:
         self.profile = profile
         self.out = bytearray()
+        #: Offsets just after a printed line's LF: every command before is complete,
+        #: so a real-time query may be slipped in there (never inside a command).
+        self.boundaries: list[int] = []
 
     def raw(self, data: bytes) -> None:
         self.out += data
@@ -48,6 +51,7 @@ class _Writer:
     def line(self, text: str = "") -> None:
         # Text reaching here is already cleaned; encode cannot fail for cleaned text.
         self.out += text.encode(self.profile.encoding) + cmd.LF
+        self.boundaries.append(len(self.out))
 
     def big(self, on: bool) -> None:
         self.out += cmd.char_size(2, 2) if on else cmd.char_size(1, 1)
@@ -58,6 +62,13 @@ class _Writer:
 def encode_receipt(receipt: Receipt, profile: PrinterProfile,
                    options: EncodeOptions = EncodeOptions()) -> bytes:
     """The complete job: initialise, Chinese mode, content, codes, feed, cut."""
+    return encode_receipt_with_boundaries(receipt, profile, options)[0]
+
+
+def encode_receipt_with_boundaries(receipt: Receipt, profile: PrinterProfile,
+                                   options: EncodeOptions = EncodeOptions()
+                                   ) -> tuple[bytes, tuple[int, ...]]:
+    """The job and the offsets between complete commands (after each printed line)."""
     w = _Writer(profile)
     cols = profile.columns
     text = lambda value: clean_text(value, profile.encoding)  # noqa: E731
@@ -123,7 +134,7 @@ def encode_receipt(receipt: Receipt, profile: PrinterProfile,
     if options.drawer_kick:
         w.raw(cmd.drawer_kick())
     w.raw(cmd.CHINESE_MODE_OFF + cmd.CUTS[profile.cut])
-    return bytes(w.out)
+    return bytes(w.out), tuple(w.boundaries)
 
 
 def qr_payload_for(receipt: Receipt, template: str) -> bytes:

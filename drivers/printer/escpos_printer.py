@@ -16,11 +16,11 @@ import logging
 import time
 
 from drivers.printer import commands as cmd
-from drivers.printer.encoder import EncodeOptions, encode_receipt
+from drivers.printer.encoder import EncodeOptions, encode_receipt_with_boundaries
 from drivers.printer.links.link import ByteLink, LinkError, LinkGone, LinkTimeout
 from drivers.printer.profiles import PrinterProfile
 from drivers.printer.status_bytes import (PRINT_END_QUERY, QUERY_ALL, is_paper_sensor_byte,
-                                          parse_status)
+                                          is_status_byte, parse_status)
 from terminal.errors import DeviceError
 from terminal.ports.printer import PrinterStatus
 from terminal.receipt import Receipt
@@ -31,6 +31,22 @@ DEVICE = "printer"
 #: While waiting for the print-end answer, ask the real-time status this often, so a
 #: printer that stopped (paper out, power cut) is noticed within a fraction of a second.
 POLL_WHILE_PRINTING_S = 0.2
+#: Real-time ``DLE EOT 1`` slipped in between commands while a job is sent on a link
+#: that outlives a printer restart (serial).
+HEARTBEAT = b"\x10\x04\x01"
+
+
+def heartbeat_chunks(data: bytes, boundaries: tuple[int, ...], chunk_bytes: int) -> list[bytes]:
+    """``data`` cut at command boundaries into pieces of about ``chunk_bytes`` (a piece
+    longer than that, e.g. a raster image, is kept whole: a query inside a command's
+    data would be printed as data, or worse, taken as part of the command)."""
+    pieces, start = [], 0
+    for point in sorted(b for b in boundaries if 0 < b < len(data)):
+        if point - start >= chunk_bytes:
+            pieces.append(data[start:point])
+            start = point
+    pieces.append(data[start:])
+    return [p for p in pieces if p]
 
 
 def separator(profile: PrinterProfile) -> bytes:
@@ -85,13 +101,18 @@ class EscPosPrinter:
         return status
 
     def print_receipt(self, receipt: Receipt, *, after_cut_short: bool = False) -> int:
-        data = encode_receipt(receipt, self.profile, self.options)
+        data, boundaries = encode_receipt_with_boundaries(receipt, self.profile, self.options)
         if after_cut_short:
             # The stub of the cut-short send ends wherever the power or the link went:
             # cut it off, so the whole receipt is a piece of paper of its own.
-            data = separator(self.profile) + data
-        self.send(data)
+            head = separator(self.profile)
+            data = head + data
+            boundaries = (len(head),) + tuple(len(head) + b for b in boundaries)
         self.last_job_confirmed = None
+        if self.link.survives_printer_reset:
+            self._send_with_heartbeats(data, boundaries)
+        else:
+            self.send(data)
         return len(data)
 
     def status_after_job(self) -> PrinterStatus:
@@ -129,6 +150,57 @@ class EscPosPrinter:
             raise self._device_gone(str(exc), exc) from exc
         except LinkError as exc:
             raise self._device_gone("write", exc) from exc
+
+    def _send_with_heartbeats(self, data: bytes, boundaries: tuple[int, ...]) -> None:
+        """Send in chunks ending between commands, each followed by ``DLE EOT 1``. On a
+        serial line the port stays open while the printer restarts, so a power cut in
+        mid-job shows only as a printer that stopped answering: the send stops there,
+        before a rebooted printer could print the rest of the job as a headless tail."""
+        self._ensure_open()
+        self.link.discard_input()
+        sent = answered = 0
+        try:
+            for chunk in heartbeat_chunks(data, boundaries, self.chunk_bytes):
+                # Everything but the last two heartbeats must be answered by now (the
+                # sender is at most two chunks ahead of the wire).
+                answered += self._collect_heartbeats(sent - 2 - answered)
+                self._write(chunk + HEARTBEAT)
+                sent += 1
+            answered += self._collect_heartbeats(sent - answered)
+        except LinkTimeout as exc:
+            raise self._device_gone(str(exc), exc) from exc
+        except LinkError as exc:
+            raise self._device_gone("write", exc) from exc
+
+    def _collect_heartbeats(self, needed: int) -> int:
+        """Wait (bounded) until ``needed`` heartbeat answers came; returns how many did.
+        Raises LinkGone when the printer stopped answering."""
+        if needed <= 0:
+            return 0
+        # Answers may only be expected once the queries have left: a printer holding
+        # XOFF keeps them in our buffer (bounded by the write timeout).
+        give_up = time.monotonic() + self.write_timeout_s + self._reply_wait_s()
+        quiet_since = None
+        got = 0
+        while got < needed:
+            now = time.monotonic()
+            if self.link.in_flight_s() > 0:
+                quiet_since = None
+            elif quiet_since is None:
+                quiet_since = now
+            if now >= give_up or (quiet_since is not None
+                                  and now - quiet_since >= self._reply_wait_s()):
+                raise LinkGone(f"the printer stopped answering in the middle of the job "
+                               f"({needed - got} status queries unanswered): power cut or "
+                               "reset; nothing more of it is sent")
+            data = self.link.read(needed - got, 0.005 if quiet_since is None
+                                  else self._reply_wait_s() - (now - quiet_since))
+            self._capture.extend(data)
+            got += sum(1 for value in data if is_status_byte(value))   # not XON/XOFF
+        return got
+
+    def _reply_wait_s(self) -> float:
+        return self.link.reply_allowance_s(4) + self.status_timeout_s
 
     def _write(self, chunk: bytes) -> None:
         self.link.write(chunk, self.write_timeout_s)

@@ -16,7 +16,9 @@ sys.path.insert(0, str(REPO))
 
 from drivers.printer import commands as cmd  # noqa: E402
 from drivers.printer.emulator import PrinterEmulator  # noqa: E402
-from drivers.printer.encoder import encode_receipt, qr_payload_for  # noqa: E402
+from drivers.printer.encoder import (encode_receipt, encode_receipt_with_boundaries,  # noqa: E402
+                                     qr_payload_for)
+from drivers.printer.escpos_printer import heartbeat_chunks  # noqa: E402
 from drivers.printer.profiles import PROFILES  # noqa: E402
 from drivers.printer.raster_image import qr_raster_command  # noqa: E402
 from drivers.printer.serial_printer import SerialPrinter  # noqa: E402
@@ -50,11 +52,16 @@ def print_times(baud: int, workdir: Path) -> dict:
                             status_timeout_ms=40)
     walls, overheads, statuses = [], [], []
     try:
-        job_bytes = len(encode_receipt(RECEIPT, printer.profile, printer.options))
-        # What must cross the wire, as the print worker does it: status, the job, the
-        # print-end query (GS r) and, once it is answered, status again. The line is
-        # full duplex, so of each answer only its last byte adds time.
-        wire_s = (job_bytes + 2 * len(QUERY_ALL) + len(PRINT_END_QUERY) + 3 * 1) * 10 / baud
+        job, boundaries = encode_receipt_with_boundaries(RECEIPT, printer.profile,
+                                                         printer.options)
+        job_bytes = len(job)
+        heartbeats = len(heartbeat_chunks(job, boundaries, printer.chunk_bytes))
+        # What must cross the wire, as the print worker does it: status, the job with a
+        # DLE EOT 1 heartbeat after each chunk, the print-end query (GS r) and, once it
+        # is answered, status again. The line is full duplex, so of each answer only
+        # the last byte adds time.
+        wire_s = (job_bytes + 3 * heartbeats + 2 * len(QUERY_ALL) + len(PRINT_END_QUERY)
+                  + 4 * 1) * 10 / baud
         for _ in range(RUNS[baud]):
             started = time.perf_counter()
             before = printer.status()

@@ -29,6 +29,9 @@ class ByteLink(Protocol):
 
     #: What the settings said (``/dev/ttyUSB0``, ``tcp://host:9100``, ``usb://vid:pid``).
     name: str
+    #: True when the link stays up while the printer restarts (a serial port): a power
+    #: cut mid-job then shows only as a printer that stopped answering.
+    survives_printer_reset: bool
 
     @property
     def is_open(self) -> bool:

@@ -25,6 +25,10 @@ def bits_per_byte(parity: str) -> int:
 
 
 class SerialLink:
+    #: The port stays open while the printer restarts (so a restart mid-job has
+    #: to be noticed by the printer falling silent).
+    survives_printer_reset = True
+
     def __init__(self, device: str, *, baud: int, parity: str = "N",
                  flow_control: str = "none", ahead_bytes: int = 512) -> None:
         if flow_control not in FLOW_CONTROLS:
@@ -98,7 +102,15 @@ class SerialLink:
             raise LinkGone(f"flush failed: {exc}") from exc
 
     def in_flight_s(self) -> float:
-        return max(0.0, self._wire_free_at - time.monotonic())
+        """Wire time of what is still ahead of the line: by our own clock, or by the
+        bytes the OS still holds (a printer holding XOFF stops them)."""
+        waiting = 0
+        if self._serial is not None:
+            try:
+                waiting = self._serial.out_waiting
+            except (serial.SerialException, OSError, termios.error):
+                waiting = 0
+        return max(0.0, self._wire_free_at - time.monotonic(), self.wire_time_s(waiting))
 
     def reply_allowance_s(self, n_bytes: int) -> float:
         return self.wire_time_s(n_bytes)

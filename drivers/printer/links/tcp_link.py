@@ -27,6 +27,9 @@ SIOCOUTQNSD = 0x894B            # linux/sockios.h: unsent bytes in the send queu
 
 
 class TcpLink:
+    #: A printer restart drops the connection/device: the link itself fails.
+    survives_printer_reset = False
+
     def __init__(self, host: str, port: int, *, name: str = "", connect_timeout_s: float = 3.0,
                  keepalive_idle_s: int = 10, latency_allowance_s: float = 0.15,
                  ahead_bytes: int = 512) -> None:

@@ -34,6 +34,9 @@ def _usb():
 
 
 class UsbLink:
+    #: A printer restart drops the connection/device: the link itself fails.
+    survives_printer_reset = False
+
     def __init__(self, vendor_id: int, product_id: int, *, name: str = "",
                  backend=None) -> None:
         self.vendor_id, self.product_id = vendor_id, product_id

@@ -257,7 +257,7 @@ def test_serial_printer_lost_mid_receipt_prints_the_whole_receipt_once(emulator,
                                                                       store, fault):
     """Power cut (the printer goes deaf while it boots) or the USB-serial adapter pulled
     (the device node vanishes and comes back): one whole receipt, marked, never two."""
-    emulator.set_faults(**{fault: 400}, boot_s=0.3)
+    emulator.set_faults(**{fault: 400}, boot_s=1.0)        # printers boot in 1-3 s
     worker = worker_for(store, printer)
     store.enqueue(example_receipt())
     assert worker.run_once(store) is False
