@@ -14,6 +14,7 @@ VENV="$ROOT/.venv"
 
 APT_PACKAGES=(
   libzbar0            # pyzbar's decoder
+  libusb-1.0-0        # pyusb's backend (USB receipt printers)
   fonts-wqy-microhei  # CJK font for the kiosk and the receipt preview
   xvfb xauth          # a virtual screen for screenshots and the demo without a display
   espeak-ng           # voice announcements ("支付成功 12.34 元")

@@ -1,8 +1,9 @@
 """The printer's one owning thread: takes jobs from the durable queue and prints them.
 
 For each job: status first (a printer that is not ready, silent or gone gets nothing),
-``start_printing`` committed, the bytes sent, status again. Only a complete, valid,
-ready status after the job marks it done; anything else (paper out, cover open, no
+``start_printing`` committed, the bytes sent, then the status once the printer has
+processed the job (``status_after_job``: its print-end answer, over any link). Only a
+complete, valid, ready status after the job marks it done; anything else (paper out, cover open, no
 answer, a write that failed) leaves it ``failed_waiting`` to be printed again in full,
 marked REPRINT, once the printer reports ready. Waits between attempts use an Event so
 ``stop()`` returns promptly.
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from offline_queue.print_jobs import PrintJobStore
+from offline_queue.print_jobs import FAILED_WAITING, PrintJobStore
 from terminal.errors import DeviceError
 from terminal.ports.printer import PrinterStatus, ReceiptPrinter
 from terminal.receipt import Receipt
@@ -105,6 +106,7 @@ class PrintWorker:
         Public so that the CLI can drain the queue without a thread."""
         job = store.next_pending()
         if job is None:
+            self.printer.release_idle()
             self._emit(PrintEvent("idle"))
             return False
         try:
@@ -115,10 +117,13 @@ class PrintWorker:
         if not before.ready:
             self._emit(PrintEvent("waiting", job.job_id, before, before.describe()))
             return False
+        cut_short_before = job.state == FAILED_WAITING
         receipt = store.start_printing(job.job_id)
         try:
-            self.printer.print_receipt(receipt)
-            after = self.printer.status()
+            self.printer.print_receipt(receipt, after_cut_short=cut_short_before)
+            # Not merely received: processed through the cut (a LAN/USB printer holds
+            # the whole job in its buffer, where a power cut would lose its tail).
+            after = self.printer.status_after_job()
         except DeviceError as exc:
             store.mark_failed(job.job_id, f"device error: {exc}")
             self._emit(PrintEvent("device_error", job.job_id, message=str(exc)))

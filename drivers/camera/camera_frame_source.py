@@ -14,6 +14,7 @@ import time
 from typing import Callable
 
 from drivers.camera.capture_devices import EndOfStream, open_device
+from drivers.camera.captured_controls import CapturedControls
 from drivers.camera.newest_frame_mailbox import NewestFrameMailbox
 from terminal.errors import DeviceError
 from terminal.ports.camera import CameraState, CameraStatus, Frame
@@ -44,6 +45,7 @@ class CameraFrameSource:
         self._captured = 0
         self._reconnects = 0
         self._recent: collections.deque[float] = collections.deque(maxlen=240)
+        self._controls = CapturedControls()
 
     @classmethod
     def from_settings(cls, camera_settings, source: str | None = None) -> "CameraFrameSource":
@@ -51,7 +53,7 @@ class CameraFrameSource:
         s = camera_settings
         chosen = source if source is not None else s.source
 
-        if chosen == "sim" or chosen.startswith("sim:"):
+        if chosen in ("sim", "sim-backlit") or chosen.startswith("sim:"):
             # One simulated device for the whole run, so it can be unplugged and back.
             opener = open_device(chosen, s.width, s.height, s.fps, s.loop_files).open
         else:
@@ -87,6 +89,11 @@ class CameraFrameSource:
                                 frames_dropped=self._mailbox.dropped,
                                 reconnects=self._reconnects)
 
+    def controls(self) -> "CapturedControls":
+        """The open camera's exposure controls (empty while no camera is open); sets
+        are carried out on the capture thread, between two reads."""
+        return self._controls
+
     def stop(self, timeout_s: float = 2.0) -> None:
         self._stop.set()
         thread = self._thread
@@ -113,6 +120,7 @@ class CameraFrameSource:
                         backoff = min(backoff * 2, self._backoff_max_s)
                         continue
                     next_due = self._clock()
+                self._controls.apply_pending()
                 try:
                     image = device.read()
                 except EndOfStream as exc:
@@ -147,6 +155,7 @@ class CameraFrameSource:
             self._record_failure(exc, CameraState.RECONNECTING)
             return None
         log.info("%s: opened", self._name)
+        self._controls.attach(getattr(device, "controls", None))
         self._set_state(CameraState.RUNNING)
         return device
 
@@ -172,6 +181,7 @@ class CameraFrameSource:
             self._state = state
 
     def _release(self, device) -> None:
+        self._controls.attach(None)
         try:
             device.release()
         except Exception:  # releasing a dead device may fail; nothing left to do

@@ -9,6 +9,8 @@ yes; a real camera paces itself).
   a video file                    played as a camera (``loop`` starts it again)
   a folder, playlist or image     pictures played as a camera
   ``sim`` / ``sim:SEED``          the simulated phone camera (``simulated_camera``)
+  ``sim-backlit``                 a shopper in front of a bright door, with V4L2-style
+                                  exposure controls (``backlit_camera``)
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import numpy as np
 
 from drivers.camera.image_files import (IMAGE_SUFFIXES, PLAYLIST_SUFFIXES, UnreadableImage,
                                         expand_image_paths, fit_within, load_image)
+from drivers.camera.camera_controls import NoControls, controls_for
 from terminal.errors import DeviceError
 
 log = logging.getLogger(__name__)
@@ -52,6 +55,9 @@ class OpenCvDevice:
             self._capture.set(cv2.CAP_PROP_FRAME_WIDTH, width)
             self._capture.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
             self._capture.set(cv2.CAP_PROP_FPS, fps)
+        #: Exposure controls (V4L2 through v4l2-ctl or OpenCV); none for files/streams.
+        self.controls = NoControls() if self._is_file or "://" in source else \
+            controls_for(source, self._capture)
 
     def read(self) -> np.ndarray:
         ok, frame = self._capture.read()
@@ -109,6 +115,8 @@ def is_image_source(source: str) -> bool:
 
 def open_device(source: str, width: int, height: int, fps: float, loop: bool):
     """Open the device named by ``source``; raises DeviceError if it cannot be opened."""
+    if source == "sim-backlit":
+        return open_backlit_simulator(width, height)
     if source == "sim" or source.startswith("sim:"):
         from drivers.camera.simulated_camera import SimulatedPhoneCamera
         seed = int(source[4:]) if source[4:].isdigit() else 7
@@ -116,3 +124,11 @@ def open_device(source: str, width: int, height: int, fps: float, loop: bool):
     if is_image_source(source):
         return ImageSequenceDevice(source, width, height, loop)
     return OpenCvDevice(source, width, height, fps, loop)
+
+
+def open_backlit_simulator(width: int, height: int):
+    """The backlit simulated camera showing scikit-image's public-domain astronaut."""
+    from skimage import data
+    from drivers.camera.backlit_camera import BacklitFaceCamera, backlit_scene
+    face = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)[0:330, 90:420]
+    return BacklitFaceCamera(backlit_scene(face, width, height, background_level=12.0))

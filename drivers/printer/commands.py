@@ -8,8 +8,10 @@ ESC, GS, FS, DLE, EOT, LF = b"\x1b", b"\x1d", b"\x1c", b"\x10", b"\x04", b"\n"
 INITIALIZE = ESC + b"@"
 CHINESE_MODE_ON = FS + b"&"
 CHINESE_MODE_OFF = FS + b"."
-#: Cut commands by profile: full cut, partial cut, feed-and-partial-cut (function B).
-CUTS = {"full": GS + b"V\x00", "partial": GS + b"V\x01", "feed-partial": GS + b"V\x42\x00"}
+#: Cut commands by profile: full cut, partial cut, feed-and-partial-cut (function B),
+#: and none for printers with a tear bar only (the feed before it is enough).
+CUTS = {"full": GS + b"V\x00", "partial": GS + b"V\x01", "feed-partial": GS + b"V\x42\x00",
+        "none": b""}
 
 ALIGN = {"left": 0, "center": 1, "right": 2}
 QR_ERROR_LEVELS = {"L": 48, "M": 49, "Q": 50, "H": 51}

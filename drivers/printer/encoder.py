@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import segno
+
 from drivers.printer import commands as cmd
 from drivers.printer.profiles import PrinterProfile
+from drivers.printer.raster_image import qr_raster_command
 from drivers.printer.sanitiser import clean_barcode_data, clean_payload, clean_text
 from drivers.printer.text_layout import display_width, rule, two_columns, wrap
 from terminal.money import format_amount
@@ -38,6 +41,9 @@ class _Writer:
     def __init__(self, profile: PrinterProfile) -> None:
         self.profile = profile
         self.out = bytearray()
+        #: Offsets just after a printed line's LF: every command before is complete,
+        #: so a real-time query may be slipped in there (never inside a command).
+        self.boundaries: list[int] = []
 
     def raw(self, data: bytes) -> None:
         self.out += data
@@ -45,6 +51,7 @@ class _Writer:
     def line(self, text: str = "") -> None:
         # Text reaching here is already cleaned; encode cannot fail for cleaned text.
         self.out += text.encode(self.profile.encoding) + cmd.LF
+        self.boundaries.append(len(self.out))
 
     def big(self, on: bool) -> None:
         self.out += cmd.char_size(2, 2) if on else cmd.char_size(1, 1)
@@ -55,6 +62,13 @@ class _Writer:
 def encode_receipt(receipt: Receipt, profile: PrinterProfile,
                    options: EncodeOptions = EncodeOptions()) -> bytes:
     """The complete job: initialise, Chinese mode, content, codes, feed, cut."""
+    return encode_receipt_with_boundaries(receipt, profile, options)[0]
+
+
+def encode_receipt_with_boundaries(receipt: Receipt, profile: PrinterProfile,
+                                   options: EncodeOptions = EncodeOptions()
+                                   ) -> tuple[bytes, tuple[int, ...]]:
+    """The job and the offsets between complete commands (after each printed line)."""
     w = _Writer(profile)
     cols = profile.columns
     text = lambda value: clean_text(value, profile.encoding)  # noqa: E731
@@ -120,7 +134,7 @@ def encode_receipt(receipt: Receipt, profile: PrinterProfile,
     if options.drawer_kick:
         w.raw(cmd.drawer_kick())
     w.raw(cmd.CHINESE_MODE_OFF + cmd.CUTS[profile.cut])
-    return bytes(w.out)
+    return bytes(w.out), tuple(w.boundaries)
 
 
 def qr_payload_for(receipt: Receipt, template: str) -> bytes:
@@ -138,19 +152,29 @@ def barcode_module_dots(data: bytes, profile: PrinterProfile) -> int:
     return 2 if modules * 2 + BARCODE_QUIET_DOTS <= profile.dots_per_line else 1
 
 
+def qr_raster_module_dots(payload: bytes, profile: PrinterProfile) -> int:
+    """The largest module size up to the profile's whose raster QR (with its 4-module
+    quiet zone) fits the paper; at least 1."""
+    modules = segno.make_qr(payload, error="m", boost_error=False).symbol_size(scale=1, border=4)[0]
+    return max(1, min(profile.qr_module_dots, profile.dots_per_line // modules))
+
+
 def _codes(w: _Writer, receipt: Receipt, profile: PrinterProfile,
            options: EncodeOptions) -> None:
     trade_no = clean_barcode_data(receipt.out_trade_no)
     payload = qr_payload_for(receipt, options.qr_link_template)
-    if not trade_no and not payload:
+    if not (trade_no and profile.code128) and not payload:
         return
     w.raw(cmd.align("center"))
-    if trade_no:
+    if trade_no and profile.code128:
         module = barcode_module_dots(cmd.code128_data(trade_no), profile)
         w.raw(cmd.barcode_code128(trade_no, module_dots=module))
         w.line()
     if payload:
-        w.raw(cmd.qr_code(payload, module_dots=profile.qr_module_dots))
+        if profile.native_qr:
+            w.raw(cmd.qr_code(payload, module_dots=profile.qr_module_dots))
+        else:       # printers without GS ( k get the same symbol as a raster image
+            w.raw(qr_raster_command(payload, qr_raster_module_dots(payload, profile)))
         w.line()
         w.line("扫码查看电子凭证/退款" if receipt.kind is not ReceiptKind.REFUND
                else "扫码查询退款进度")

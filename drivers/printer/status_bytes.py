@@ -12,10 +12,27 @@ from terminal.ports.printer import PrinterStatus
 
 FIXED_MASK, FIXED_VALUE = 0x93, 0x12
 QUERY_ALL = b"\x10\x04\x01\x10\x04\x02\x10\x04\x03\x10\x04\x04"
+#: ``GS r 1`` (transmit paper sensor status). Unlike ``DLE EOT`` it is not real-time:
+#: the printer answers when it *reaches* the command in its buffer, so appended after
+#: a job's cut its one-byte answer says the whole job, cut included, was processed.
+PRINT_END_QUERY = b"\x1dr\x01"
+#: Its answer has bits 4 and 7 clear (0xx0xxxx), so it is never taken for a DLE EOT
+#: reply (bit 4 set) and the two can share one input stream.
+PAPER_SENSOR_MASK, PAPER_SENSOR_VALUE = 0x90, 0x00
 
 
 def is_status_byte(value: int) -> bool:
     return (value & FIXED_MASK) == FIXED_VALUE
+
+
+def is_paper_sensor_byte(value: int) -> bool:
+    """A ``GS r 1`` answer (bits 4 and 7 clear)."""
+    return (value & PAPER_SENSOR_MASK) == PAPER_SENSOR_VALUE
+
+
+def encode_paper_sensor(*, paper_out: bool = False, paper_near_end: bool = False) -> bytes:
+    """The ``GS r 1`` answer: bits 0-1 near end, bits 2-3 paper end (used by the emulator)."""
+    return bytes([(0x03 if paper_near_end or paper_out else 0) | (0x0C if paper_out else 0)])
 
 
 def parse_status(replies: bytes) -> PrinterStatus:

@@ -1,7 +1,8 @@
 """Port to the receipt printer, and the value type for its real-time status.
 
 The print-job worker (``offline_queue/print_worker.py``) talks to a ``ReceiptPrinter``;
-the serial ESC/POS driver (``drivers/printer/serial_printer.py``) implements it. A
+the ESC/POS driver (``drivers/printer/escpos_printer.py``, on a serial, LAN or USB
+link) implements it. A
 status that could not be read completely and validly is *unknown*, and unknown is
 never "ready": a printer that does not answer is not assumed to have paper.
 """
@@ -72,8 +73,8 @@ class PrinterStatus:
 
 @runtime_checkable
 class ReceiptPrinter(Protocol):
-    """A receipt printer. Blocking serial I/O: call only from the printer's owning
-    worker thread (one thread per printer), never from the GUI thread."""
+    """A receipt printer. Blocking I/O: call only from the printer's owning worker
+    thread (one thread per printer), never from the GUI thread."""
 
     def status(self) -> PrinterStatus:
         """Real-time status (``DLE EOT`` 1..4). Returns within the configured status
@@ -81,11 +82,25 @@ class ReceiptPrinter(Protocol):
         garbled printer gives ``PrinterStatus.unknown``. Raises DeviceError when the
         port cannot be opened or the device disappeared."""
 
-    def print_receipt(self, receipt: Receipt) -> int:
+    def print_receipt(self, receipt: Receipt, *, after_cut_short: bool = False) -> int:
         """Encode and send one receipt, cut included; returns the number of bytes sent.
+        ``after_cut_short``: an earlier send of this job was cut short, so first feed
+        and cut off whatever part of it is on the paper; the receipt starts clean.
         Returns when the bytes are handed to the OS (not when paper comes out: check
         ``status()`` afterwards). Every write has a timeout. Raises DeviceError on a
         write timeout (e.g. flow control held too long) or a vanished device."""
+
+    def status_after_job(self) -> PrinterStatus:
+        """Status once the printer has *processed* the job just sent (cut included),
+        not merely received it: a LAN or USB printer holds a whole receipt in its
+        buffer, and a power cut there loses the tail of a job already "sent". Waits
+        (bounded by the configured print-end timeout) for the printer's print-end
+        answer while polling its status; returns at once when it stops, goes silent
+        or drops the link. Raises DeviceError like ``status``."""
+
+    def release_idle(self) -> None:
+        """The queue is empty: give a shared (LAN) printer back to other clients.
+        Serial and USB printers keep their port. Safe to call at any time."""
 
     def close(self) -> None:
         """Release the port; safe to call twice. The next call reopens it."""

@@ -1,7 +1,7 @@
 """Printing benchmark: receipt size, print wall time against the wire-time limit, and
 status latency, with the real serial driver over a pty and the emulator pacing at the
-baud rate. Run: /tmp/venv/bin/python tests/bench/bench_print.py  (writes
-tests/bench/results/print.json)."""
+baud rate (the LAN printer has its own: bench_print_lan.py). Run:
+.venv/bin/python tests/bench/bench_print.py  (writes tests/bench/results/print.json)."""
 
 from __future__ import annotations
 
@@ -16,11 +16,13 @@ sys.path.insert(0, str(REPO))
 
 from drivers.printer import commands as cmd  # noqa: E402
 from drivers.printer.emulator import PrinterEmulator  # noqa: E402
-from drivers.printer.encoder import encode_receipt, qr_payload_for  # noqa: E402
+from drivers.printer.encoder import (encode_receipt, encode_receipt_with_boundaries,  # noqa: E402
+                                     qr_payload_for)
+from drivers.printer.escpos_printer import heartbeat_chunks  # noqa: E402
 from drivers.printer.profiles import PROFILES  # noqa: E402
 from drivers.printer.raster_image import qr_raster_command  # noqa: E402
 from drivers.printer.serial_printer import SerialPrinter  # noqa: E402
-from drivers.printer.status_bytes import QUERY_ALL  # noqa: E402
+from drivers.printer.status_bytes import PRINT_END_QUERY, QUERY_ALL  # noqa: E402
 from terminal.receipt import receipt_from_dict  # noqa: E402
 from tests.bench._stats import percentile, summary_ms, write_results  # noqa: E402
 
@@ -50,15 +52,23 @@ def print_times(baud: int, workdir: Path) -> dict:
                             status_timeout_ms=40)
     walls, overheads, statuses = [], [], []
     try:
-        job_bytes = len(encode_receipt(RECEIPT, printer.profile, printer.options))
-        # What must cross the wire: the job and two status queries out; the line is
-        # full duplex, so of each status only the last reply byte adds time.
-        wire_s = (job_bytes + 2 * len(QUERY_ALL) + 2 * 1) * 10 / baud
+        job, boundaries = encode_receipt_with_boundaries(RECEIPT, printer.profile,
+                                                         printer.options)
+        job_bytes = len(job)
+        heartbeats = len(heartbeat_chunks(job, boundaries, printer.chunk_bytes))
+        # What must cross the wire, as the print worker does it: status, the job with a
+        # DLE EOT 1 heartbeat after each chunk, the print-end query (GS r) and, once it
+        # is answered, status again. The line is full duplex, so of each answer only
+        # the last byte adds time.
+        wire_s = (job_bytes + 3 * heartbeats + 2 * len(QUERY_ALL) + len(PRINT_END_QUERY)
+                  + 4 * 1) * 10 / baud
         for _ in range(RUNS[baud]):
             started = time.perf_counter()
             before = printer.status()
             printer.print_receipt(RECEIPT)
-            after = printer.status()
+            after = printer.status_after_job()
+            if not printer.last_job_confirmed:
+                raise RuntimeError("print end not confirmed")
             wall = time.perf_counter() - started
             if not (before.ready and after.ready):
                 raise RuntimeError(f"printer not ready: {before} / {after}")

@@ -91,6 +91,28 @@ def test_settings_editor_saves_a_good_value(make_shell, data_dir):
     assert "[kiosk]" in text and "idle_timeout_s = 90.0" in text
 
 
+def test_technician_picks_the_printer_model_from_the_list(make_shell, data_dir):
+    from PySide6.QtWidgets import QComboBox
+    from drivers.printer.profiles import profile_names
+    shell, _ = make_shell()
+    tech = open_technician(shell)
+    picker = tech.findChild(QComboBox, "tech_choice_printer.profile")
+    models = [picker.itemText(i) for i in range(picker.count())]
+    assert tuple(models) == profile_names() and "TM-T88V" in models
+    picker.setCurrentText("TM-T88V")
+    tech.save_button.click()
+    assert 'profile = "TM-T88V"' in (data_dir / "payterm.toml").read_text()
+
+
+def test_an_unknown_printer_model_is_refused_naming_the_setting(make_shell, data_dir):
+    shell, _ = make_shell()
+    tech = open_technician(shell)
+    tech.edit_setting("printer.profile", "TM-T1000")
+    tech.save_button.click()
+    assert "printer.profile" in tech.settings_message.text()
+    assert not (data_dir / "payterm.toml").exists()
+
+
 def test_logs_viewer_shows_the_json_log(make_shell, data_dir):
     log_file = data_dir / "logs" / "payterm.jsonl"
     log_file.parent.mkdir(parents=True)

@@ -57,20 +57,14 @@ def configured_camera(ctx: AppContext):
 
 
 def configured_printer(ctx: AppContext):
-    """A started PrintWorker on the configured serial printer, or (None, why not)."""
+    """A PrintWorker on the configured printer (serial, LAN or USB), or (None, why not)."""
     settings = ctx.settings.printer
     if not settings.enabled:
         return None, "打印机已关闭（printer.enabled）/ Printer switched off (printer.enabled)"
     try:
-        from drivers.printer.encoder import EncodeOptions
-        from drivers.printer.profiles import get_profile
-        from drivers.printer.serial_printer import SerialPrinter
+        from drivers.printer.printer_factory import printer_from_settings
         from offline_queue.print_worker import PrintWorker
-        printer = SerialPrinter(settings.port, get_profile(settings.profile), baud=settings.baud,
-                                status_timeout_ms=settings.status_timeout_ms,
-                                write_timeout_s=settings.write_timeout_s,
-                                chunk_bytes=settings.chunk_bytes,
-                                options=EncodeOptions(qr_link_template=settings.qr_link_template))
+        printer = printer_from_settings(settings, drawer_kick=False)
         worker = PrintWorker(database_path(ctx), printer,
                              retry_interval_s=settings.retry_interval_s)
     except (TerminalError, ImportError) as exc:
@@ -97,7 +91,9 @@ def build_services(ctx: AppContext, *, camera_source=None, code_reader=None,
         from drivers.scanner.frame_reader import FrameCodeReader, ReadMode
         code_reader = FrameCodeReader.from_settings(ctx.settings.scanner, ReadMode.CAMERA)
     camera = CameraService(bridge, camera_source, code_reader, unavailable=camera_problem,
-                           max_face_fps=ctx.settings.kiosk.face_analysis_max_fps)
+                           max_face_fps=ctx.settings.kiosk.face_analysis_max_fps,
+                           exposure_mode=ctx.settings.camera.face_exposure,
+                           target_luma=ctx.settings.camera.face_target_luma)
     stoppers.append(camera.shutdown)
     if print_worker is None and not printer_problem:
         print_worker, printer_problem = configured_printer(ctx)

@@ -1,6 +1,6 @@
 """Printing the diagnostic slip on the receipt printer (``payterm diag --print-slip``).
 
-The slip goes through the same serial driver as receipts, after a status check (a slip
+The slip goes through the same printer driver as receipts, after a status check (a slip
 sent to a printer without paper would be lost silently). When the configured port is a
 pseudo-terminal, the "printer" is the ESC/POS emulator (``payterm printer-emu``): the
 paper is a file, so the technician is told which one.
@@ -13,9 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from drivers.printer.encoder import EncodeOptions
-from drivers.printer.profiles import get_profile
-from drivers.printer.serial_printer import SerialPrinter
+from drivers.printer.printer_factory import printer_from_settings
 from terminal.errors import DeviceError
 from ui.diagnostics.environment import DiagEnvironment
 from ui.diagnostics.runner import DiagReport
@@ -61,10 +59,7 @@ def print_slip(report: DiagReport, env: DiagEnvironment) -> SlipPrinted:
     emulated = is_emulated_port(s.port)
     out_dir = env.path(EMULATOR_OUT_DIR)
     before = _receipt_files(out_dir) if emulated else set()
-    printer = SerialPrinter(s.port, get_profile(s.profile), baud=s.baud,
-                            status_timeout_ms=s.status_timeout_ms,
-                            write_timeout_s=s.write_timeout_s, chunk_bytes=s.chunk_bytes,
-                            options=EncodeOptions())
+    printer = printer_from_settings(s, drawer_kick=False)
     try:
         status = printer.status()
         if not status.ready:

@@ -30,7 +30,8 @@ MAX_ITEMS_PER_DRAIN = 500
 SIGNAL_NAMES = ("refund_finished", "transactions_loaded",
                 "receipt_printed", "end_of_day_finished", "status_changed", "frame_captured",
                 "code_scanned", "face_progressed", "face_identified", "face_failed",
-                "face_ready_changed", "enrolment_finished", "selftest_finished", "task_failed")
+                "face_ready_changed", "enrolment_finished", "selftest_finished", "task_failed",
+                "camera_changed")
 
 
 class _PostedSignal:
@@ -85,6 +86,7 @@ class ServiceBridge(QObject):
     enrolment_finished = Signal(object)     # EnrolmentView
     selftest_finished = Signal(object)      # SelfTestView
     task_failed = Signal(str, str)          # capability, bilingual sentence
+    camera_changed = Signal(object)         # Capability: camera lost (and why) / back
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)

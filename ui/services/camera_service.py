@@ -7,6 +7,7 @@ The preview is capped at ``max_preview_fps`` so painting never floods the GUI th
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import threading
 import time
@@ -16,6 +17,8 @@ import cv2
 import numpy as np
 from PySide6.QtGui import QImage
 
+from drivers.camera.camera_controls import NoControls
+from drivers.camera.exposure import ExposureMode, FaceExposure
 from drivers.face.pipeline import FramePipeline, PipelineResult
 from terminal.code_read import RepeatFilter
 from terminal.errors import DeviceError
@@ -25,6 +28,10 @@ log = logging.getLogger(__name__)
 
 PREVIEW_WIDTH = 640
 CODE_BOX_HOLD_S = 0.6      # keep the outline on screen between decodes
+#: Shown to the shopper while the capture thread reopens a lost camera (both languages:
+#: whoever stands at the kiosk reads one of them).
+CAMERA_LOST = ("摄像头连接中断，正在自动重新连接，请稍候或改用付款码 / The camera was "
+               "disconnected and is reconnecting by itself; please wait or pay with a code")
 
 
 def to_qimage(image_bgr: np.ndarray, width: int = PREVIEW_WIDTH) -> tuple[QImage, float]:
@@ -43,7 +50,8 @@ def to_qimage(image_bgr: np.ndarray, width: int = PREVIEW_WIDTH) -> tuple[QImage
 class CameraService:
     def __init__(self, bridge, source=None, reader=None, *,
                  unavailable: str = "", repeat_window_s: float = 3.0,
-                 max_preview_fps: float = 30.0, max_face_fps: float = 15.0) -> None:
+                 max_preview_fps: float = 30.0, max_face_fps: float = 15.0,
+                 exposure_mode: str = "off", target_luma: float = 115.0) -> None:
         self._bridge = bridge
         self._source = source
         self._reader = reader
@@ -67,6 +75,14 @@ class CameraService:
             if reader is not None else None
         self.frames_emitted = 0
         self._last_error = ""
+        #: Face-region exposure while the purpose is face-pay or enrolment (camera
+        #: controls where the camera has them, else a tone curve); None when off.
+        self.exposure = None
+        self._metering = False
+        if source is not None and ExposureMode(exposure_mode) is not ExposureMode.OFF:
+            controls = source.controls() if hasattr(source, "controls") else NoControls()
+            self.exposure = FaceExposure(controls, mode=ExposureMode(exposure_mode),
+                                         target_luma=target_luma)
 
     def capability(self) -> Capability:
         if self._source is None:
@@ -116,15 +132,22 @@ class CameraService:
                 frame = self._source.latest(1.0, after_seq=last_seq)
             except DeviceError as exc:
                 if exc.user_message != self._last_error:
+                    if not self._last_error:
+                        self._bridge.camera_changed.emit(Capability(False, CAMERA_LOST))
                     self._last_error = exc.user_message
                     self._bridge.task_failed.emit("camera", exc.user_message)
                 self._stop.wait(0.2)
                 continue
-            self._last_error = ""
+            if self._last_error:           # frames again after an outage
+                self._last_error = ""
+                if self.exposure is not None:
+                    self.exposure.reset()      # a reopened camera is on auto again
+                self._bridge.camera_changed.emit(Capability(True))
             last_seq = frame.seq
             purpose = self._purpose
             if purpose == "code" and self._decoder is not None:
                 self._decoder.submit(frame.image)
+            frame = self._metered(frame, purpose in ("face", "enrol"))
             now = time.monotonic()
             if purpose in ("face", "enrol") and self.face_sink is not None and \
                     now - last_face >= self._min_face_interval_s * 0.75:
@@ -136,6 +159,20 @@ class CameraService:
                 continue
             last_emit = now
             self._emit_preview(frame, now)
+
+    def _metered(self, frame, for_faces: bool):
+        """Face metering on this (the preview) thread: the corrected picture goes to the
+        face pipeline and to the screen; other purposes get the camera's own exposure."""
+        if self.exposure is None:
+            return frame
+        if not for_faces:
+            if self._metering:
+                self.exposure.restore()
+                self._metering = False
+            return frame
+        self._metering = True
+        image = self.exposure.process(frame.image, self.face_box())
+        return frame if image is frame.image else dataclasses.replace(frame, image=image)
 
     def _emit_preview(self, frame, now: float) -> None:
         image, scale = to_qimage(frame.image)

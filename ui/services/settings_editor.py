@@ -25,6 +25,9 @@ class SettingRow:
     value: str              # as text (secrets: "***")
     doc: str
     secret: bool
+    #: The allowed values as text, when the setting is a closed list (e.g. the printer
+    #: model): the technician screen offers them to pick from.
+    choices: tuple[str, ...] = ()
 
 
 def flatten(settings: Any, prefix: str = "") -> list[SettingRow]:
@@ -37,7 +40,8 @@ def flatten(settings: Any, prefix: str = "") -> list[SettingRow]:
             continue
         secret = bool(f.metadata.get("secret"))
         shown = "***" if secret and value else format_value(value)
-        rows.append(SettingRow(key, shown, f.metadata.get("doc", ""), secret))
+        choices = tuple(format_value(c) for c in f.metadata.get("choices") or ())
+        rows.append(SettingRow(key, shown, f.metadata.get("doc", ""), secret, choices))
     return rows
 
 

@@ -68,6 +68,10 @@ class PaperTape:
         self._qr_module = 3
         self._barcode_module = 3
 
+    def reset_mode(self) -> None:
+        """Power-on defaults (after a power cut)."""
+        self._reset_mode()
+
     def _reset_mode(self) -> None:
         self.align = 0
         self.bold = False
@@ -138,6 +142,11 @@ class PaperTape:
     def mark_truncated(self) -> None:
         """Data for the current receipt was lost (receive buffer overrun)."""
         self._current.truncated = True
+
+    def mark_truncated_if_started(self) -> None:
+        """The link dropped: the receipt in progress (if any) will never be whole."""
+        if self._current.elements or self._line or self._current.byte_count:
+            self._current.truncated = True
 
     def flush(self) -> None:
         """End of stream: keep a receipt that was never cut (it is still on the tape)."""

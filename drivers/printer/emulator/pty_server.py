@@ -27,6 +27,7 @@ from pathlib import Path
 
 from drivers.printer.emulator.document import PaperTape, ReceivedReceipt
 from drivers.printer.emulator.faults import PrinterFaults
+from drivers.printer.emulator.mechanism import LinkEvent, cut_at_link_fault
 from drivers.printer.emulator.renderer import save_receipt
 from drivers.printer.emulator.stream_parser import EscPosParser
 
@@ -67,6 +68,9 @@ class PrinterEmulator:
         self._in_flight_allowance = 0
         self._wire_clock = 0.0
         self._saved = 0
+        self._reopen_at: float | None = None     # after a hang-up: when the node is back
+        self._boot_until = 0.0                   # after a power cut: deaf until then
+        self.power_cycles = self.disconnects = 0
         self.received_bytes = self.garbled_bytes = self.overrun_bytes = 0
         self.status_queries = self.xoff_sent = 0
         #: Optional callable(ReceivedReceipt), called on the saver thread.
@@ -78,6 +82,16 @@ class PrinterEmulator:
 
     # -- lifecycle ------------------------------------------------------------------
     def start(self) -> "PrinterEmulator":
+        self._open_pty()
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="printer-emulator", daemon=True)
+        self._thread.start()
+        self._saver = threading.Thread(target=self._save_loop, name="printer-emulator-saver",
+                                       daemon=True)
+        self._saver.start()
+        return self
+
+    def _open_pty(self) -> None:
         self._master, self._slave = os.openpty()
         # Raw before anyone opens it: with echo on, our status replies would come back
         # to us as received data.
@@ -89,13 +103,18 @@ class PrinterEmulator:
             elif self.link.exists():
                 raise FileExistsError(f"{self.link} exists and is not a symlink")
             self.link.symlink_to(self.slave_name)
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="printer-emulator", daemon=True)
-        self._thread.start()
-        self._saver = threading.Thread(target=self._save_loop, name="printer-emulator-saver",
-                                       daemon=True)
-        self._saver.start()
-        return self
+
+    def _hang_up(self) -> None:
+        """The USB-serial adapter is pulled: the device node goes away (the host's next
+        I/O fails) and comes back as a new node behind the same link after boot_s, the
+        way udev re-creates /dev/payterm-printer."""
+        for fd in (self._master, self._slave):
+            if fd >= 0:
+                os.close(fd)
+        self._master = self._slave = -1
+        if self.link is not None and self.link.is_symlink():
+            self.link.unlink()
+        self._reopen_at = time.monotonic() + self._faults.boot_s
 
     def stop(self, timeout_s: float = 2.0) -> None:
         """Stop the thread and close the pty: the host's next I/O fails (EIO), like a
@@ -160,6 +179,12 @@ class PrinterEmulator:
             now = time.monotonic()
             self._drain(now - last)
             last = now
+            if self._reopen_at is not None:
+                if now < self._reopen_at:
+                    time.sleep(0.005)
+                    continue
+                self._reopen_at = None
+                self._open_pty()
             if self._must_stop_reading():
                 time.sleep(0.002)
                 continue
@@ -201,6 +226,27 @@ class PrinterEmulator:
             return None
 
     def _receive(self, data: bytes) -> None:
+        if time.monotonic() < self._boot_until:
+            return                                # no power yet: bytes fall on the floor
+        self._faults, data, event = cut_at_link_fault(self._faults, data)
+        self._receive_bytes(data)
+        if event is LinkEvent.POWER_CYCLE:
+            self.power_cycles += 1
+            with self._lock:                      # the rest of the job never arrives
+                self._tape.mark_truncated_if_started()
+                self._tape.flush()
+                self._tape.reset_mode()
+                self._parser = EscPosParser()
+                self._save_new()
+            self._buffered = 0.0
+            self._boot_until = time.monotonic() + self._faults.boot_s
+        elif event is LinkEvent.DISCONNECT:
+            self.disconnects += 1
+            with self._lock:
+                self._tape.mark_truncated_if_started()
+            self._hang_up()
+
+    def _receive_bytes(self, data: bytes) -> None:
         self.received_bytes += len(data)
         if self.baud is not None and self._host_baud() not in (None, self.baud):
             self.garbled_bytes += len(data)
@@ -219,6 +265,12 @@ class PrinterEmulator:
             for event in self._parser.feed(data):
                 if event.kind == "status_query":
                     self._answer_status(event.value)
+                    continue
+                if event.kind == "transmit_status":
+                    # Content is applied on arrival here, so the printer "reaches" GS r
+                    # at once; a stopped printer (paper out, cover open) never does.
+                    if self._faults.can_print:
+                        self._answer(self._faults.paper_sensor_reply())
                     continue
                 self._consume_paper(event)
                 self._tape.apply(event, can_print=self._faults.can_print)
@@ -241,8 +293,10 @@ class PrinterEmulator:
 
     def _answer_status(self, n: int) -> None:
         self.status_queries += 1
-        reply = self._faults.status_reply(n)
-        if reply:
+        self._answer(self._faults.status_reply(n))
+
+    def _answer(self, reply: bytes) -> None:
+        if reply and self._master >= 0 and time.monotonic() >= self._boot_until:
             if self.baud is not None:
                 time.sleep(len(reply) * 10 / self.baud)
             os.write(self._master, reply)

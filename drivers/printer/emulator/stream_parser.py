@@ -16,6 +16,7 @@ class Event:
     kind: str            # text, newline, skip, init, align, bold, size, reverse, chinese,
                          # feed, drawer, cut, qr_model, qr_size, qr_error, qr_store,
                          # qr_print, barcode, barcode_option, raster, status_query,
+                         # transmit_status (GS r),
                          # unknown
     value: object = None
     size: int = 0        # bytes of the stream this event consumed
@@ -35,7 +36,7 @@ _FIXED = {
     b"\x1dW": (4, "print_width"), b"\x1c&": (2, "chinese"), b"\x1c.": (2, "chinese"),
     b"\x1c!": (3, "chinese_size"), b"\x1cC": (3, "chinese_code"),
     b"\x1c-": (3, "underline"), b"\x10\x04": (3, "status_query"),
-    b"\x10\x05": (3, "realtime_request"),
+    b"\x10\x05": (3, "realtime_request"), b"\x1dr": (3, "transmit_status"),
 }
 
 

@@ -49,3 +49,32 @@ def printer(emulator):
     p = make_printer(emulator.port)
     yield p
     p.close()
+
+
+@pytest.fixture
+def tcp_emulator_factory():
+    """Start TCP printer emulators on loopback; all stopped after the test."""
+    from drivers.printer.emulator import TcpPrinterEmulator
+    started = []
+
+    def start(**kwargs) -> TcpPrinterEmulator:
+        emu = TcpPrinterEmulator("127.0.0.1", 0, **kwargs).start()
+        started.append(emu)
+        return emu
+
+    yield start
+    for emu in started:
+        emu.stop()
+
+
+@pytest.fixture
+def tcp_emulator(tcp_emulator_factory):
+    return tcp_emulator_factory()
+
+
+@pytest.fixture(autouse=True)
+def _close_lan_printers():
+    from tests.contract.printer import lan
+    yield
+    while lan.MADE:
+        lan.MADE.pop().close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from drivers.printer.baud_detect import detect_baud
+from drivers.printer.encoder import encode_receipt, encode_receipt_with_boundaries
+from drivers.printer.escpos_printer import heartbeat_chunks
 from drivers.printer.emulator import PrinterFaults
 from drivers.printer.profiles import PROFILES
 from terminal.errors import DeviceError
@@ -26,7 +28,9 @@ def test_normal_print_round_trips_text_qr_and_barcode(emulator, printer):
     assert printed.codes("qr") == [receipt.qr_payload]
     assert printed.codes("code128") == [receipt.out_trade_no]
     assert "示例便利店 Demo Mart" in printed.text and "￥25.90" in printed.text
-    assert emulator.status_queries == 8
+    # 4 before, 4 after, and one heartbeat (DLE EOT 1) after each chunk of the job.
+    data, boundaries = encode_receipt_with_boundaries(receipt, printer.profile, printer.options)
+    assert emulator.status_queries == 8 + len(heartbeat_chunks(data, boundaries, 256))
 
 
 @pytest.mark.parametrize("fault,flag", [("paper_out", "paper_out"),
@@ -98,9 +102,10 @@ def test_slow_printer_without_flow_control_loses_data(emulator_factory):
     emu = emulator_factory(flow_control="xonxoff", buffer_bytes=1024,
                            print_bytes_per_s=4_000)
     printer = make_printer(emu.port, flow_control="none", chunk_bytes=64)
+    job = encode_receipt(example_receipt(), printer.profile, printer.options)
     try:
-        printer.print_receipt(example_receipt())
-        printer.print_receipt(example_receipt())
+        printer.send(job)               # raw bytes: a heartbeat would notice the loss
+        printer.send(job)
         printer.status()
     finally:
         printer.close()
@@ -147,3 +152,20 @@ def test_fifty_eight_mm_profile_prints_and_decodes(emulator_factory):
         printer.close()
     (printed,) = emu.wait_for_receipts(1)
     assert printed.codes("code128") == ["T000126112300000042"]
+
+
+def test_printer_falling_silent_mid_job_stops_the_send(emulator):
+    """A serial port outlives a printer's power cut: the heartbeats between commands
+    notice the silence and nothing more of the job is sent (no headless tail)."""
+    printer = make_printer(emulator.port, chunk_bytes=128)
+    try:
+        assert printer.status().ready
+        emulator.set_faults(power_cycle_after_bytes=300, boot_s=1.0)
+        with pytest.raises(DeviceError) as info:
+            printer.print_receipt(example_receipt())
+        assert "stopped answering" in str(info.value)
+        sent = emulator.received_bytes
+        assert sent < len(encode_receipt(example_receipt(), printer.profile,
+                                         printer.options))
+    finally:
+        printer.close()

@@ -1,19 +1,20 @@
 """Printer commands: ``print-test``, ``receipt render``, ``printer status|detect|
-reprint-last``, ``printer-emu``."""
+profiles|reprint-last`` (the emulator is ``printer_emulator_commands``)."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import signal
-import threading
 from pathlib import Path
 
 from drivers.printer.baud_detect import CANDIDATE_BAUDS, detect_baud
-from drivers.printer.emulator import PrinterEmulator, PrinterFaults
+from drivers.printer.detect import detect
 from drivers.printer.encoder import EncodeOptions, encode_receipt
-from drivers.printer.profiles import PROFILES, get_profile
-from drivers.printer.serial_printer import SerialPrinter
+from drivers.printer.escpos_printer import EscPosPrinter
+from drivers.printer.printer_factory import printer_from_settings
+from drivers.printer.profiles import (database_version, excluded_models, get_profile,
+                                      list_profiles, profile_names)
+from terminal.settings.printer_port import PortKind, parse_printer_port
 from offline_queue.print_jobs import PrintJobStore
 from offline_queue.print_worker import PrintWorker
 from terminal.errors import UserFacingError
@@ -34,7 +35,8 @@ def register(sub) -> None:
     render = receipt_sub.add_parser("render", help="receipt JSON -> ESC/POS bytes")
     render.add_argument("--from", dest="source", required=True, help="receipt JSON file")
     render.add_argument("--out", required=True, help="output .bin file")
-    render.add_argument("--profile", choices=sorted(PROFILES), help="default: settings")
+    render.add_argument("--profile", choices=profile_names(), metavar="MODEL",
+                        help="default: settings printer.profile")
     render.set_defaults(handler=render_receipt)
 
     printer = sub.add_parser("printer", help="receipt printer / 小票打印机")
@@ -43,47 +45,37 @@ def register(sub) -> None:
     _port_options(status)
     status.add_argument("--json", action="store_true")
     status.set_defaults(handler=printer_status)
-    detect = printer_sub.add_parser("detect", help="find the baud rate (DLE EOT handshake)")
-    detect.add_argument("--port", help="default: settings printer.port")
+    detect = printer_sub.add_parser(
+        "detect", help="list serial ports and USB printers; probe one LAN address")
+    detect.add_argument("--address", metavar="HOST[:PORT]",
+                        help="probe this one LAN printer (port 9100 by default); never a range")
+    detect.add_argument("--port", help="also find the baud rate of this serial port")
     detect.add_argument("--json", action="store_true")
     detect.set_defaults(handler=printer_detect)
+    profiles = printer_sub.add_parser("profiles", help="printer models (python-escpos "
+                                      "capability database + payterm overrides)")
+    profiles.add_argument("--json", action="store_true")
+    profiles.set_defaults(handler=printer_profiles)
     reprint = printer_sub.add_parser("reprint-last", help="reprint the last receipt")
     _port_options(reprint)
     reprint.add_argument("--queue-only", action="store_true",
                          help="only queue it (the running kiosk prints it)")
     reprint.set_defaults(handler=reprint_last)
 
-    emu = sub.add_parser("printer-emu", help="run the ESC/POS printer emulator on a pty")
-    emu.add_argument("--link", required=True, help="symlink to create for the pty")
-    state = emu.add_mutually_exclusive_group()
-    state.add_argument("--paper-out", action="store_true")
-    state.add_argument("--cover-open", action="store_true")
-    state.add_argument("--silent", action="store_true", help="never answer DLE EOT")
-    emu.add_argument("--baud", type=int, choices=BAUDS, help="pace at this baud rate")
-    emu.add_argument("--xonxoff", action="store_true", help="send XOFF/XON (slow printer)")
-    emu.add_argument("--print-speed", type=float, help="bytes/s the head prints")
-    emu.add_argument("--paper", choices=("58", "80"), default="80")
-    emu.add_argument("--out", help="directory for receipt-NNNN.txt/.png (default: "
-                                   "<data dir>/printer-emu)")
-    emu.add_argument("--seconds", type=float, help="stop after this long (default: Ctrl-C)")
-    emu.set_defaults(handler=run_emulator)
 
 
 def _port_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", help="default: settings printer.port")
     parser.add_argument("--baud", type=int, choices=BAUDS, help="default: settings")
-    parser.add_argument("--profile", choices=sorted(PROFILES), help="default: settings")
+    parser.add_argument("--profile", choices=profile_names(), metavar="MODEL",
+                        help="default: settings printer.profile")
 
 
-def build_printer(args, ctx) -> SerialPrinter:
-    """The configured serial printer, with command-line overrides."""
-    cfg = ctx.settings.printer
-    return SerialPrinter(getattr(args, "port", None) or cfg.port,
-                         get_profile(getattr(args, "profile", None) or cfg.profile),
-                         baud=getattr(args, "baud", None) or cfg.baud,
-                         status_timeout_ms=cfg.status_timeout_ms,
-                         write_timeout_s=cfg.write_timeout_s, chunk_bytes=cfg.chunk_bytes,
-                         options=EncodeOptions(qr_link_template=cfg.qr_link_template))
+def build_printer(args, ctx) -> EscPosPrinter:
+    """The configured printer (serial, LAN or USB), with command-line overrides."""
+    return printer_from_settings(ctx.settings.printer, port=getattr(args, "port", None),
+                                 profile=getattr(args, "profile", None),
+                                 baud=getattr(args, "baud", None), drawer_kick=False)
 
 
 def print_test(args, ctx) -> int:
@@ -99,11 +91,14 @@ def print_test(args, ctx) -> int:
                    tender_label="测试 Test", kind=ReceiptKind.TEST_PAGE,
                    lines=(ReceiptLine("中文宽字符 CJK width 测试", 1, 1),),
                    extra_lines=(("型号 Profile", printer.profile.name),
-                                ("波特率 Baud", str(printer.baud))),
+                                ("端口 Port", printer.port)),
                    footer="￥ 0123456789 ABCDEFGHIJKLMNOPQRSTUVWXYZ")
     sent = printer.print_receipt(page)
-    after = printer.status()
-    print(f"已发送 / sent: {sent} bytes; 打印后状态 / after: {after.describe()}")
+    after = printer.status_after_job()
+    confirmed = {True: "已确认打印完成 / print end confirmed",
+                 False: "未确认（打印机不回应 GS r）/ print end not confirmed (no GS r answer)",
+                 None: "未请求确认 / no confirmation asked"}[printer.last_job_confirmed]
+    print(f"已发送 / sent: {sent} bytes; {confirmed}; 打印后状态 / after: {after.describe()}")
     return 0 if after.ready else 1
 
 
@@ -130,24 +125,78 @@ def printer_status(args, ctx) -> int:
     ctx.on_close(printer.close)
     status = printer.status()
     if args.json:
-        print_json({"port": printer.port, "baud": printer.baud, **status.as_dict()})
+        print_json({"port": printer.port, "profile": printer.profile.name, **status.as_dict()})
     else:
-        print(f"{printer.port} @ {printer.baud}: {status.describe()}")
+        print(f"{printer.port} ({printer.profile.name}): {status.describe()}")
     return 0 if status.ready else 1
 
 
 def printer_detect(args, ctx) -> int:
-    port = args.port or ctx.settings.printer.port
-    baud, probes = detect_baud(port, get_profile(ctx.settings.printer.profile))
+    found = detect(address=args.address)
+    baud_result = None
+    if args.port:
+        port = parse_printer_port(args.port)
+        if port.kind is not PortKind.SERIAL:
+            raise UserFacingError("--port 只用于串口波特率探测 / --port is for finding a serial "
+                                  "port's baud rate; use --address HOST[:PORT] for a LAN printer")
+        baud, probes = detect_baud(port.device, get_profile(ctx.settings.printer.profile))
+        baud_result = {"port": port.device, "baud": baud, "tried": [
+            {"baud": p.baud, **p.status.as_dict()} for p in probes]}
     if args.json:
-        print_json({"port": port, "baud": baud, "tried": [
-            {"baud": p.baud, **p.status.as_dict()} for p in probes]})
+        print_json({**found.as_dict(), "baud_detection": baud_result})
     else:
-        print_table([{"baud": p.baud, "status": p.status.describe()} for p in probes],
-                    ["baud", "status"])
-        print(f"波特率 / baud rate: {baud}" if baud else
-              f"未找到打印机 / no printer answered at {', '.join(map(str, CANDIDATE_BAUDS))}")
-    return 0 if baud else 1
+        _print_detection(found, baud_result)
+    answered = found.network is not None and bool(found.network.status) and \
+        found.network.status["known"]
+    return 0 if (found.usb_printers or answered or (baud_result and baud_result["baud"])) else 1
+
+
+def _print_detection(found, baud_result) -> None:
+    print("串口 / Serial ports:")
+    print_table([{"device": p.device, "usb id": p.usb_id, "description": p.description}
+                 for p in found.serial_ports], ["device", "usb id", "description"])
+    print("\nUSB 打印机 / USB printers:")
+    if found.usb_problem:
+        print(f"  USB 不可用 / USB unavailable: {found.usb_problem}")
+    else:
+        print_table([{"printer.port": p.port, "maker": p.manufacturer, "product": p.product,
+                      "interface": p.interface_class,
+                      "status": "yes" if p.bidirectional else "no (one-way)"}
+                     for p in found.usb_printers],
+                    ["printer.port", "maker", "product", "interface", "status"])
+    if found.network is not None:
+        net = found.network
+        text = net.status["text"] if net.status else ""
+        print(f"\n网络 / LAN {net.port}: " + (f"已连接 {net.connect_ms} ms / connected; {text}"
+                                            if net.connected else "未连接 / not connected")
+              + (f" ({net.problem})" if net.problem else ""))
+    if baud_result is not None:
+        print(f"\n波特率 / baud rate on {baud_result['port']}: " + (
+            str(baud_result["baud"]) if baud_result["baud"] else
+            f"none answered ({', '.join(map(str, CANDIDATE_BAUDS))})"))
+
+
+def printer_profiles(args, ctx) -> int:
+    profiles = list_profiles()
+    excluded = excluded_models()
+    if args.json:
+        print_json({"database": database_version(), "count": len(profiles),
+                    "profiles": [p.as_dict() for p in profiles],
+                    "excluded": [m.as_dict() for m in excluded]})
+        return 0
+    current = ctx.settings.printer.profile
+    print_table([{"model": ("* " if current in (p.name, *p.aliases) else "  ") + p.name,
+                  "vendor": p.vendor, "columns": p.columns, "dots": p.dots_per_line,
+                  "chinese": p.encoding, "qr": "native" if p.native_qr else "raster",
+                  "cut": p.cut, "source": p.source,
+                  "aliases": ", ".join(p.aliases)} for p in profiles],
+                ["model", "vendor", "columns", "dots", "chinese", "qr", "cut", "source",
+                 "aliases"])
+    print(f"\n{len(profiles)} 个型号 / models ({database_version()} + payterm); "
+          f"* = printer.profile")
+    print(f"不支持 / not usable ({len(excluded)}): " + "; ".join(
+        f"{m.name} ({m.reason})" for m in excluded))
+    return 0
 
 
 def reprint_last(args, ctx) -> int:
@@ -164,33 +213,3 @@ def reprint_last(args, ctx) -> int:
     final = store.get(job.job_id)
     print(f"{final.job_id}: {final.state} {final.last_error}".rstrip())
     return 0 if printed and final.state == "done" else 1
-
-
-def run_emulator(args, ctx) -> int:
-    faults = PrinterFaults(paper_out=args.paper_out, cover_open=args.cover_open,
-                           silent=args.silent)
-    out_dir = Path(args.out) if args.out else ctx.path("printer-emu")
-    columns, dots = (32, 384) if args.paper == "58" else (48, 576)
-    emulator = PrinterEmulator(Path(args.link), baud=args.baud,
-                               flow_control="xonxoff" if args.xonxoff else "none",
-                               faults=faults, out_dir=out_dir, columns=columns,
-                               dots_per_line=dots, print_bytes_per_s=args.print_speed)
-    emulator.on_receipt = lambda r: print(
-        f"小票 / receipt #{r.index}: {len(r.lines)} lines, qr={r.codes('qr')}, "
-        f"{'cut' if r.cut else 'not cut'}{', TRUNCATED' if r.truncated else ''} -> "
-        f"{out_dir}/receipt-{r.index:04d}.png", flush=True)
-    done = threading.Event()
-    previous = signal.signal(signal.SIGTERM, lambda *_: done.set())
-    emulator.start()
-    print(f"打印机模拟器 / printer emulator on {emulator.slave_name} -> {args.link} "
-          f"(baud {args.baud or 'unpaced'}, state {faults})", flush=True)
-    try:
-        done.wait(args.seconds)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        emulator.stop()
-        signal.signal(signal.SIGTERM, previous)
-    print(f"收到 / received {emulator.received_bytes} bytes, "
-          f"{len(emulator.receipts())} receipt(s)")
-    return 0

@@ -15,6 +15,8 @@ import time
 import cv2
 import numpy as np
 
+from drivers.camera.camera_controls import (AUTO_EXPOSURE, EXPOSURE_TIME, NoControls,
+                                            first_present)
 from drivers.camera.capture_devices import open_device
 from terminal.errors import DeviceError
 from ui.diagnostics.checks.models import models_dir
@@ -56,6 +58,7 @@ def _sample_camera(env: DiagEnvironment) -> tuple[CheckResult, np.ndarray | None
         return failed(f"摄像头无法打开 / Camera cannot be opened: {exc}", _REPLUG,
                       **details), None
     frames, brightness = 0, []
+    details["controls"] = describe_controls(device, s.face_exposure)
     try:
         started = time.monotonic()
         frame = device.read()
@@ -94,7 +97,34 @@ def _sample_camera(env: DiagEnvironment) -> tuple[CheckResult, np.ndarray | None
         return warned(f"画面{word}（亮度 {mean:.0f}）/ Picture brightness {mean:.0f}",
                       "调整补光灯或避开强光直射，擦净镜头 / Adjust the lighting, avoid direct "
                       "sunlight, clean the lens", **details), frame
-    return passed(f"摄像头正常：{width}x{height}，{fps:.0f} fps / Camera OK", **details), frame
+    controls = details["controls"]
+    found = ", ".join(controls["found"]) or "无 / none"
+    return passed(f"摄像头正常：{width}x{height}，{fps:.0f} fps；曝光控制 / exposure controls "
+                  f"({controls['backend']}): {found}；人脸测光 / face metering: "
+                  f"{controls['face_metering']} / Camera OK", **details), frame
+
+
+def describe_controls(device, face_exposure: str) -> dict:
+    """The exposure controls the camera offers and how face metering will use them."""
+    controls = getattr(device, "controls", None) or NoControls()
+    try:
+        found = controls.available()
+    except Exception as exc:  # a driver that fails to list must not fail the check
+        found = {}
+        problem = str(exc)
+    else:
+        problem = ""
+    hardware = first_present(found, AUTO_EXPOSURE) is not None and \
+        first_present(found, EXPOSURE_TIME) is not None
+    if face_exposure == "off":
+        use = "off"
+    elif face_exposure == "software" or not hardware:
+        use = "software" if face_exposure != "hardware" else "none (no exposure controls)"
+    else:
+        use = "hardware"
+    return {"backend": getattr(controls, "backend", "none"),
+            "found": {name: info.as_dict() for name, info in sorted(found.items())},
+            "face_metering": use, **({"problem": problem} if problem else {})}
 
 
 def _face_part(env: DiagEnvironment, load: EngineLoad, frame, deadline: float) -> CheckResult:

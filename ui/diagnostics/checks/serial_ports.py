@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import stat
 
+from terminal.settings.printer_port import PortKind, parse_printer_port
 from ui.diagnostics.environment import DiagEnvironment
 from ui.diagnostics.result import CheckResult, failed, passed
 from ui.diagnostics.spec import CheckSpec
@@ -17,8 +18,10 @@ from ui.diagnostics.spec import CheckSpec
 def configured_ports(env: DiagEnvironment) -> dict[str, str]:
     """Role → device path for every serial device the settings use."""
     ports = {}
-    if env.settings.printer.enabled and env.settings.printer.port:
-        ports["printer"] = env.settings.printer.port
+    printer = env.settings.printer
+    # A LAN or USB printer is not a device node: the printer check reaches it.
+    if printer.enabled and parse_printer_port(printer.port).kind is PortKind.SERIAL:
+        ports["printer"] = printer.port
     if env.settings.scanner.serial_port:
         ports["scanner"] = env.settings.scanner.serial_port
     return ports

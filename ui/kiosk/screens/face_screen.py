@@ -55,10 +55,13 @@ class FaceScreen(Screen):
         bridge.face_progressed.connect(self._on_progress)
         bridge.face_identified.connect(self._on_identified)
         bridge.face_failed.connect(self._on_failed)
+        bridge.camera_changed.connect(self._on_camera_changed)
+        self.camera_lost_sentence = ""
 
     def entered(self, amount_fen: int = 0, **params) -> None:
         self.amount_fen = amount_fen
         self.failed_sentence = ""
+        self.camera_lost_sentence = ""
         self.guidance_sentence = ""
         self.challenge = ""
         self.camera_view.clear()
@@ -105,6 +108,23 @@ class FaceScreen(Screen):
         target = "stepup" if match.step_up else "confirm"
         self.shell.go(target, amount_fen=self.amount_fen, match=match)
 
+    def _on_camera_changed(self, capability) -> None:
+        """The USB camera was pulled (or came back): say so in both languages meanwhile,
+        and start a fresh session when it is back (liveness needs an unbroken view)."""
+        if not self._active() or self.failed_sentence:
+            return
+        if not capability.available:
+            self._timeout.stop()
+            self.shell.services.face_pay.cancel()
+            self.camera_lost_sentence = capability.reason
+            self.camera_view.clear()
+        elif self.camera_lost_sentence:
+            self.camera_lost_sentence = ""
+            self.guidance_sentence = self.challenge = ""
+            self.shell.services.face_pay.start(self.amount_fen)
+            self._timeout.start(int(self.shell.settings.kiosk.face_timeout_s * 1000))
+        self.retranslate()
+
     def _on_failed(self, sentence: str) -> None:
         if not self._active():
             return
@@ -121,6 +141,8 @@ class FaceScreen(Screen):
         self.prompt.setText(self.t("face.prompt"))
         if self.failed_sentence:
             text = self.shell.tr.pick(self.failed_sentence) + "\n" + self.t("face.other_way")
+        elif self.camera_lost_sentence:
+            text = "\n".join(part.strip() for part in self.camera_lost_sentence.split(" / "))
         elif self.challenge in CHALLENGE_KEYS:
             text = self.t(CHALLENGE_KEYS[self.challenge])
         elif self.guidance_sentence:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLineEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit,
                                QPlainTextEdit, QTableWidget, QTableWidgetItem, QTabWidget,
                                QVBoxLayout, QWidget)
 
@@ -124,20 +124,39 @@ class TechnicianScreen(Screen):
             table.setItem(r, 0, key)
             table.setItem(r, VALUE_COLUMN, value)
             table.setItem(r, 2, doc)
+            if row.choices and not row.secret:
+                # A closed list (printer model, baud rate): pick from it, or type; the
+                # settings check still decides.
+                picker = QComboBox()
+                picker.setObjectName(f"tech_choice_{row.key}")
+                picker.setEditable(True)
+                picker.addItems(list(row.choices))
+                picker.setCurrentText(row.value)
+                table.setCellWidget(r, VALUE_COLUMN, picker)
         table.blockSignals(False)
+
+    def _value_text(self, r: int) -> str:
+        picker = self.settings_table.cellWidget(r, VALUE_COLUMN)
+        if isinstance(picker, QComboBox):
+            return picker.currentText()
+        return self.settings_table.item(r, VALUE_COLUMN).text()
 
     def edit_setting(self, key: str, text: str) -> None:
         """Type ``text`` into the value cell of ``key`` (the autopilot and tests)."""
         for r, row in enumerate(self._setting_rows):
             if row.key == key:
-                self.settings_table.item(r, VALUE_COLUMN).setText(text)
+                picker = self.settings_table.cellWidget(r, VALUE_COLUMN)
+                if isinstance(picker, QComboBox):
+                    picker.setCurrentText(text)
+                else:
+                    self.settings_table.item(r, VALUE_COLUMN).setText(text)
                 return
         raise KeyError(key)
 
     def changes(self) -> dict[str, str]:
         out = {}
         for r, row in enumerate(self._setting_rows):
-            text = self.settings_table.item(r, VALUE_COLUMN).text()
+            text = self._value_text(r)
             if not row.secret and text != row.value:
                 out[row.key] = text
         return out

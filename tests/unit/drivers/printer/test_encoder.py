@@ -62,7 +62,7 @@ def test_every_profile_frames_the_job(profile):
     assert data.startswith(cmd.INITIALIZE + cmd.CHINESE_MODE_ON)
     assert data.endswith(cmd.CUTS[p.cut])
     (receipt,) = parse(data)
-    assert receipt.cut and not receipt.unknown_commands
+    assert receipt.cut is (p.cut != "none") and not receipt.unknown_commands
 
 
 @pytest.mark.parametrize("profile", ["generic-58", "generic-80", "xprinter-58"])
@@ -152,3 +152,20 @@ def test_standard_receipt_with_qr_fits_the_byte_budget():
 def test_encoding_is_deterministic():
     profile = PROFILES["epson-tm-t88"]
     assert encode_receipt(example_receipt(), profile) == encode_receipt(example_receipt(), profile)
+
+
+@pytest.mark.parametrize("profile", ["generic-58", "generic-80", "ZJ-5870"])
+def test_heartbeat_chunks_end_only_between_commands(profile):
+    from drivers.printer.emulator.stream_parser import EscPosParser
+    from drivers.printer.encoder import encode_receipt_with_boundaries
+    from drivers.printer.escpos_printer import heartbeat_chunks
+    data, boundaries = encode_receipt_with_boundaries(example_receipt(), PROFILES[profile])
+    assert data == encode_receipt(example_receipt(), PROFILES[profile])
+    chunks = heartbeat_chunks(data, boundaries, 128)
+    assert b"".join(chunks) == data and len(chunks) > 3
+    parser = EscPosParser()
+    for chunk in chunks[:-1]:
+        events = parser.feed(chunk)
+        assert parser.pending == 0 and events[-1].kind == "newline"
+        # A query slipped in here is parsed as a query, not as data of a command.
+        assert [e.kind for e in parser.feed(b"\x10\x04\x01")] == ["status_query"]

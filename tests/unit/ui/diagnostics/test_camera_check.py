@@ -44,3 +44,20 @@ def test_real_photos_are_read(make_env):
     result = check_camera(_env(make_env, str(FACES_DIR)))
     assert result.status in (Status.PASS, Status.WARN)
     assert result.details["brightness_mean"] > 0
+
+
+def test_the_exposure_controls_found_are_reported(make_env):
+    result = check_camera(_env(make_env, "sim-backlit"))
+    assert result.status in (Status.PASS, Status.WARN), result.message
+    controls = result.details["controls"]
+    assert controls["backend"] == "simulated-v4l2"
+    assert {"auto_exposure", "exposure_time_absolute", "gain"} <= set(controls["found"])
+    assert controls["found"]["exposure_time_absolute"]["maximum"] == 2047
+    assert controls["face_metering"] == "hardware"
+
+
+def test_a_camera_without_controls_says_software_metering(make_env):
+    result = check_camera(_env(make_env, "sim"))
+    controls = result.details["controls"]
+    assert controls == {"backend": "none", "found": {}, "face_metering": "software"}
+    assert "face metering: software" in result.message

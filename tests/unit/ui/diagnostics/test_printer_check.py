@@ -53,3 +53,23 @@ def test_the_test_page_is_printed_with_the_terminal_details(make_env, emulator):
     assert any("T0001" in line for line in page.lines)
     assert any(type(e).__name__ == "PrintedCode" for e in page.elements)
     assert page.cut
+
+
+def test_a_lan_printer_is_checked_over_tcp(make_env):
+    from drivers.printer.emulator import TcpPrinterEmulator
+    with TcpPrinterEmulator() as lan:
+        result = check_printer(make_env({"printer": {"port": lan.url, "profile": "TM-T88V"}}))
+    assert result.status is Status.PASS, result.message
+    assert result.details["transport"] == "tcp"
+    assert result.details["model"]["profile"] == "TM-T88V"
+    assert result.details["model"]["columns"] == 42
+
+
+def test_a_lan_printer_that_is_off_fails_with_what_to_check(make_env):
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = check_printer(make_env({"printer": {"port": f"tcp://127.0.0.1:{port}"}}))
+    assert result.status is Status.FAIL and "printer.port" in result.message
+    assert "detect --address" in result.action
