@@ -113,6 +113,12 @@ class Gateway:
         except StorageUnavailable:
             return system_error("后台数据库暂不可用，请稍后查询 the back office's database is "
                                 "unavailable; query or send again later")
+        except Exception:
+            # A bug or an unexpected database error: still a signed answer, and one that
+            # tells the terminal the outcome is unknown (it asks again by query).
+            log.exception("%s failed", spec.name)
+            return system_error("后台内部错误，请稍后查询 internal error at the back office; "
+                                "query or send again later")
 
     def _admission(self, envelope: Envelope, caller: Caller, now: float,
                    rate_checked: list[bool]) -> Reply | None:

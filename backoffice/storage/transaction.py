@@ -56,6 +56,8 @@ def classify(error: BaseException) -> Failure:
             return Failure.FULL
         if sqlstate == "57014":                          # statement timeout
             return Failure.UNAVAILABLE
+        if sqlstate == "XX000" and "could not extend file" in str(orig):
+            return Failure.FULL                          # EFBIG: a file-size limit
     if isinstance(orig, sqlite3.Error):
         code = (getattr(orig, "sqlite_errorcode", 0) or 0) & 0xFF
         if code in (_SQLITE_BUSY, _SQLITE_LOCKED):

@@ -96,24 +96,21 @@ def insert_trade(conn: Connection, *, terminal_id: str, out_trade_no: str, store
     """Insert one trade; a duplicate (terminal_id, out_trade_no) raises IntegrityError,
     which the transaction runner retries (the retry finds the row)."""
     created = now if created_at is None else created_at
-    conn.execute(trades.insert().values(
+    row = conn.execute(trades.insert().values(
         terminal_id=terminal_id, out_trade_no=out_trade_no, trade_no=new_trade_no(now),
         store_id=store_id, tender=tender.value, wallet=wallet, member_id=member_id,
         amount_fen=amount_fen, refunded_fen=0, state=state.value, decline_code=decline_code,
         offline=offline, cancelled=cancelled, subject=subject,
         evidence=json.dumps(evidence or {}, ensure_ascii=False, sort_keys=True),
-        created_at=created, received_at=now, updated_at=now, bill_day=bill_day(created)))
-    trade = find_trade(conn, terminal_id, out_trade_no)
-    assert trade is not None
-    return trade
+        created_at=created, received_at=now, updated_at=now, bill_day=bill_day(created))
+        .returning(*trades.c)).mappings().one()
+    return _trade(row)
 
 
 def update_trade(conn: Connection, trade: Trade, now: float, **values: Any) -> Trade:
-    conn.execute(trades.update().where(trades.c.trade_id == trade.trade_id)
-                 .values(updated_at=now, **values))
-    updated = find_trade(conn, trade.terminal_id, trade.out_trade_no)
-    assert updated is not None
-    return updated
+    row = conn.execute(trades.update().where(trades.c.trade_id == trade.trade_id)
+                       .values(updated_at=now, **values).returning(*trades.c)).mappings().one()
+    return _trade(row)
 
 
 def find_refund(conn: Connection, trade: Trade, out_request_no: str) -> int | None:

@@ -146,6 +146,7 @@ class ServeProcess:
                  env: dict[str, str] | None = None, preexec: Callable[[], None] | None = None,
                  log_path: Path | None = None) -> None:
         self.port = free_port()
+        data_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = log_path or data_dir / "serve.log"
         full_env = {**os.environ, "PAYTERM_BACKOFFICE_DATA_DIR": str(data_dir), **(env or {})}
         self._log = open(self.log_path, "ab")
