@@ -14,7 +14,7 @@ from backoffice.settings import BackofficeSettings
 from backoffice.storage.engine import open_engine
 from backoffice.storage.migrate import current_revision, head_revision, upgrade
 from backoffice.storage.schema import metadata
-from tests.backoffice.conftest import BACKENDS, _database_numbers
+from tests.backoffice.fixtures import BACKENDS, _database_numbers
 from tests.backoffice.harness import REPO
 
 

@@ -1,5 +1,6 @@
-"""Fixtures of the back office's tests: the SAME tests run against SQLite and against a
-real PostgreSQL server (one per test session, a fresh database per test, copied from a
+"""Fixtures of the back office's tests (a pytest plugin, loaded by tests/conftest.py so
+the end-to-end tests share them): the SAME tests run against SQLite and against a real
+PostgreSQL server (one per test session, a fresh database per test, copied from a
 migrated template)."""
 
 from __future__ import annotations
