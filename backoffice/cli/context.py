@@ -3,6 +3,7 @@ demand) an engine and the signing key."""
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,12 +58,17 @@ class Context:
             self._engine.dispose()
 
 
+#: The database URL may come from the environment, so a password stays out of ``ps``.
+DATABASE_ENV = "PAYTERM_BACKOFFICE_DATABASE"
+
+
 def build_context(data_dir: str | None, database: str | None, config: str | None) -> Context:
+    """``--database``, else ``$PAYTERM_BACKOFFICE_DATABASE``, else the embedded SQLite."""
     locations = resolve_locations(data_dir)
     chosen = settings_file(config, locations.settings_file)
     settings = load_settings(chosen)
-    return Context(locations=locations, settings=settings,
-                   database_url=database or locations.default_database_url,
+    url = database or os.environ.get(DATABASE_ENV) or locations.default_database_url
+    return Context(locations=locations, settings=settings, database_url=url,
                    config_file=str(chosen) if chosen else None)
 
 

@@ -31,7 +31,8 @@ def common_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument("--database", metavar="URL", default=default,
                         help="postgresql://user:pass@host:port/db or sqlite:////path.db "
-                             "(default: <data dir>/backoffice.db)")
+                             "(default: $PAYTERM_BACKOFFICE_DATABASE, else "
+                             "<data dir>/backoffice.db)")
     parser.add_argument("--data-dir", metavar="DIR", default=default,
                         help="keys, embedded database, settings (default: "
                              "$PAYTERM_BACKOFFICE_DATA_DIR or ~/.local/share/payterm-backoffice)")
