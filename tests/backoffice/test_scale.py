@@ -19,7 +19,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
 import pytest
 import sqlalchemy as sa
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -46,6 +45,7 @@ MEMBERS_PER_STORE = 12
 OPENING_FEN = 500_000
 MIN_KILLS = 20
 RESOLVE_DEADLINE_S = 120.0
+WORKER_READY_S = 8.0
 
 
 @dataclass
@@ -151,12 +151,21 @@ def worker_pids(serve: ServeProcess) -> list[int]:
     return pids
 
 
-def healthy(serve: ServeProcess) -> bool:
-    try:
-        return httpx.get(f"http://127.0.0.1:{serve.port}/healthz", timeout=2,
-                         trust_env=False).status_code == 200
-    except httpx.HTTPError:
-        return False
+class WorkerWatch:
+    """The serve process's workers and how long each has been there: a replacement
+    needs a few seconds to import and start serving (no health check through the
+    saturated server: it would wait in the same queue)."""
+
+    def __init__(self, serve: ServeProcess) -> None:
+        self._serve = serve
+        self._first_seen: dict[int, float] = {}
+
+    def ready(self) -> list[int]:
+        now = time.monotonic()
+        pids = worker_pids(self._serve)
+        for pid in pids:
+            self._first_seen.setdefault(pid, now)
+        return [pid for pid in pids if now - self._first_seen[pid] >= WORKER_READY_S]
 
 
 def test_two_hundred_terminals_with_worker_kills(pg_server, tmp_path, request):
@@ -193,13 +202,13 @@ def test_two_hundred_terminals_with_worker_kills(pg_server, tmp_path, request):
     try:
         for thread in threads:
             thread.start()
+        watch = WorkerWatch(serve)
         kill_deadline = time.monotonic() + 900
         while kills < MIN_KILLS + 2 and time.monotonic() < kill_deadline and not errors:
-            while (len(worker_pids(serve)) < 2 or not healthy(serve)) \
-                    and time.monotonic() < kill_deadline:
-                time.sleep(0.2)                    # never kill the last live worker
-            time.sleep(rng.uniform(0.5, 2.0))
-            victims = worker_pids(serve)
+            while len(watch.ready()) < 2 and time.monotonic() < kill_deadline:
+                time.sleep(0.2)                    # never kill the last serving worker
+            time.sleep(rng.uniform(0.3, 1.5))
+            victims = watch.ready()
             if len(victims) < 2:
                 continue
             os.kill(rng.choice(victims), signal.SIGKILL)
