@@ -161,17 +161,32 @@ def move_balance(conn: Connection, member_id: str, balance_before_fen: int, delt
     ``balance_before_fen`` is what the caller read under the lock. Returns the new
     balance. The table's CHECK refuses a negative result (the caller checks first)."""
     after = balance_before_fen + delta_fen
+    set_balance(conn, member_id, balance_before_fen, after, now)
+    conn.execute(member_ledger.insert().values(ledger_entry(
+        member_id, delta_fen, after, kind, now=now, terminal_id=terminal_id,
+        out_trade_no=out_trade_no, note=note)))
+    return after
+
+
+def set_balance(conn: Connection, member_id: str, before_fen: int, after_fen: int,
+                now: float) -> None:
+    """Write a LOCKED member's new balance; refuses when it is not ``before_fen`` any more
+    (the caller did not hold the lock: never guess)."""
     result = conn.execute(members.update()
                           .where(members.c.member_id == member_id,
-                                 members.c.balance_fen == balance_before_fen)
-                          .values(balance_fen=after, updated_at=now))
+                                 members.c.balance_fen == before_fen)
+                          .values(balance_fen=after_fen, updated_at=now))
     if result.rowcount != 1:
-        # The row changed under us: the caller did not hold the lock. Never guess.
         raise RuntimeError(f"balance of {member_id} changed outside its lock")
-    conn.execute(member_ledger.insert().values(
-        member_id=member_id, delta_fen=delta_fen, balance_after_fen=after, kind=kind.value,
-        terminal_id=terminal_id, out_trade_no=out_trade_no, note=note[:256], created_at=now))
-    return after
+
+
+def ledger_entry(member_id: str, delta_fen: int, balance_after_fen: int, kind: LedgerKind, *,
+                 now: float, terminal_id: str = "", out_trade_no: str = "",
+                 note: str = "") -> dict[str, Any]:
+    """One ``member_ledger`` row (for callers that insert many at once)."""
+    return dict(member_id=member_id, delta_fen=delta_fen, balance_after_fen=balance_after_fen,
+                kind=kind.value, terminal_id=terminal_id, out_trade_no=out_trade_no,
+                note=note[:256], created_at=now)
 
 
 def top_up(conn: Connection, member_id: str, amount_fen: int, now: float,

@@ -25,12 +25,14 @@ from sqlalchemy.engine import Connection
 
 from backoffice.gateway import fields
 from backoffice.gateway.replies import Reply, success
-from backoffice.members.accounts import LedgerKind, MemberInfo, lock_members, move_balance
+from backoffice.members.accounts import (LedgerKind, MemberInfo, ledger_entry, lock_members,
+                                         set_balance)
 from backoffice.registry.identity import Caller
-from backoffice.storage.schema import batch_receipts
+from backoffice.storage.schema import batch_receipts, member_ledger
 from backoffice.trades.answers import decline_message
 from backoffice.trades.member_pay import member_refusal
-from backoffice.trades.records import Tender, Trade, find_trades, insert_trade
+from backoffice.trades.records import (Tender, Trade, find_trades, insert_trades, trade_row,
+                                       unsaved_trade)
 from backoffice.trades.store_exceptions import ExceptionKind, record_exception
 from terminal.host_batch_messages import (MAX_BATCH_RECORDS, SUB_BALANCE_NOT_ENOUGH,
                                           SUB_CONTEXT_INCONSISTENT, SUB_INVALID_RECORD,
@@ -105,14 +107,19 @@ def parse_record(raw: Any, caller: Caller, now: float, *, max_age_s: float,
 
 
 class _Booking:
-    """The books of one batch while its transaction runs."""
+    """The books of one batch while its transaction runs. Decisions are made record by
+    record against running balances; the writes are collected and made at the end in a
+    few statements (``flush``), not a handful per record."""
 
     def __init__(self, conn: Connection, caller: Caller, now: float,
                  members: dict[str, MemberInfo], busy: set[str],
                  existing: dict[str, Trade]) -> None:
         self.conn, self.caller, self.now = conn, caller, now
-        self.balances = {m.member_id: m.balance_fen for m in members.values()}
+        self.opening = {m.member_id: m.balance_fen for m in members.values()}
+        self.balances = dict(self.opening)
         self.members, self.busy, self.existing = members, busy, existing
+        self.new_trades: list[dict[str, Any]] = []
+        self.ledger: list[dict[str, Any]] = []
 
     def book(self, record: OfflineRecord) -> dict[str, Any]:
         earlier = self.existing.get(record.out_trade_no)
@@ -122,31 +129,41 @@ class _Booking:
             return _result(record.out_trade_no, BatchOutcome.RETRYABLE, SUB_MEMBER_BUSY,
                            "会员账户忙，请稍后重发 member account busy, send again later")
         decline = ""
-        member = self.members.get(record.member_id)
         if record.tender is Tender.MEMBER:
-            decline = member_refusal(member, self.caller.store_id)
+            decline = member_refusal(self.members.get(record.member_id), self.caller.store_id)
             if not decline and self.balances[record.member_id] < record.amount_fen:
                 decline = SUB_BALANCE_NOT_ENOUGH
-        common = dict(terminal_id=self.caller.terminal_id, out_trade_no=record.out_trade_no,
-                      store_id=self.caller.store_id, tender=record.tender,
-                      amount_fen=record.amount_fen, member_id=record.member_id,
-                      subject=record.subject, evidence=record.evidence, offline=True,
-                      created_at=record.created_at, now=self.now)
+        row = trade_row(terminal_id=self.caller.terminal_id, out_trade_no=record.out_trade_no,
+                        store_id=self.caller.store_id, tender=record.tender,
+                        amount_fen=record.amount_fen, member_id=record.member_id,
+                        subject=record.subject, evidence=record.evidence, offline=True,
+                        created_at=record.created_at, now=self.now,
+                        state=TradeStatus.TRADE_CLOSED if decline else TradeStatus.TRADE_SUCCESS,
+                        decline_code=decline)
+        self.new_trades.append(row)
+        self.existing[record.out_trade_no] = unsaved_trade(row)
         if decline:
-            trade = insert_trade(self.conn, state=TradeStatus.TRADE_CLOSED, decline_code=decline,
-                                 **common)
-            self.existing[record.out_trade_no] = trade
             self._exception(record, ExceptionKind.LATE_DECLINE, decline, decline_message(decline))
             return _result(record.out_trade_no, BatchOutcome.DECLINED, decline,
-                           decline_message(decline), trade.trade_no)
+                           decline_message(decline), row["trade_no"])
         if record.tender is Tender.MEMBER:
-            self.balances[record.member_id] = move_balance(
-                self.conn, record.member_id, self.balances[record.member_id],
-                -record.amount_fen, LedgerKind.OFFLINE, now=self.now,
-                terminal_id=self.caller.terminal_id, out_trade_no=record.out_trade_no)
-        trade = insert_trade(self.conn, state=TradeStatus.TRADE_SUCCESS, **common)
-        self.existing[record.out_trade_no] = trade
-        return _result(record.out_trade_no, BatchOutcome.ACCEPTED, trade_no=trade.trade_no)
+            after = self.balances[record.member_id] - record.amount_fen
+            self.balances[record.member_id] = after
+            self.ledger.append(ledger_entry(record.member_id, -record.amount_fen, after,
+                                            LedgerKind.OFFLINE, now=self.now,
+                                            terminal_id=self.caller.terminal_id,
+                                            out_trade_no=record.out_trade_no))
+        return _result(record.out_trade_no, BatchOutcome.ACCEPTED, trade_no=row["trade_no"])
+
+    def flush(self) -> None:
+        """Write what the batch decided: balances (still under their locks), trades,
+        ledger entries."""
+        for member_id, after in self.balances.items():
+            if after != self.opening[member_id]:
+                set_balance(self.conn, member_id, self.opening[member_id], after, self.now)
+        insert_trades(self.conn, self.new_trades)
+        if self.ledger:
+            self.conn.execute(member_ledger.insert(), self.ledger)
 
     def refuse(self, bad: BadRecord, raw: Any) -> dict[str, Any]:
         if bad.out_trade_no and bad.out_trade_no not in self.existing:
@@ -203,6 +220,7 @@ def run_batch(conn: Connection, caller: Caller, upload: BatchUpload, now: float,
         amount = raw.get("total_amount") if isinstance(raw, dict) else None
         result["total_amount"] = amount if isinstance(amount, str) else ""
         results.append(result)
+    booking.flush()
     counts = {outcome: sum(1 for r in results if r["result"] == outcome.value)
               for outcome in BatchOutcome}
     conn.execute(batch_receipts.insert().values(

@@ -88,6 +88,35 @@ def find_trades(conn: Connection, terminal_id: str, numbers: list[str]) -> dict[
     return found
 
 
+def trade_row(*, terminal_id: str, out_trade_no: str, store_id: str, tender: Tender,
+              amount_fen: int, state: TradeStatus, now: float, created_at: float | None = None,
+              member_id: str = "", wallet: str = "", decline_code: str = "",
+              offline: bool = False, cancelled: bool = False, subject: str = "",
+              evidence: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The column values of a new trade, with a fresh ``trade_no``."""
+    created = now if created_at is None else created_at
+    return dict(
+        terminal_id=terminal_id, out_trade_no=out_trade_no, trade_no=new_trade_no(now),
+        store_id=store_id, tender=tender.value, wallet=wallet, member_id=member_id,
+        amount_fen=amount_fen, refunded_fen=0, state=state.value, decline_code=decline_code,
+        offline=offline, cancelled=cancelled, subject=subject,
+        evidence=json.dumps(evidence or {}, ensure_ascii=False, sort_keys=True),
+        created_at=created, received_at=now, updated_at=now, bill_day=bill_day(created))
+
+
+def unsaved_trade(row: dict[str, Any]) -> Trade:
+    """A Trade for values not inserted yet (``trade_id`` 0): a batch answers repeats
+    within itself from these, and inserts them all at once at the end."""
+    return _trade({**row, "trade_id": 0})
+
+
+def insert_trades(conn: Connection, rows: list[dict[str, Any]]) -> None:
+    """Insert many trades in one statement (multi-row VALUES); a duplicate
+    (terminal_id, out_trade_no) raises IntegrityError, which the runner retries."""
+    if rows:
+        conn.execute(trades.insert(), rows)
+
+
 def insert_trade(conn: Connection, *, terminal_id: str, out_trade_no: str, store_id: str,
                  tender: Tender, amount_fen: int, state: TradeStatus, now: float,
                  created_at: float | None = None, member_id: str = "", wallet: str = "",
@@ -95,15 +124,12 @@ def insert_trade(conn: Connection, *, terminal_id: str, out_trade_no: str, store
                  subject: str = "", evidence: dict[str, Any] | None = None) -> Trade:
     """Insert one trade; a duplicate (terminal_id, out_trade_no) raises IntegrityError,
     which the transaction runner retries (the retry finds the row)."""
-    created = now if created_at is None else created_at
-    row = conn.execute(trades.insert().values(
-        terminal_id=terminal_id, out_trade_no=out_trade_no, trade_no=new_trade_no(now),
-        store_id=store_id, tender=tender.value, wallet=wallet, member_id=member_id,
-        amount_fen=amount_fen, refunded_fen=0, state=state.value, decline_code=decline_code,
-        offline=offline, cancelled=cancelled, subject=subject,
-        evidence=json.dumps(evidence or {}, ensure_ascii=False, sort_keys=True),
-        created_at=created, received_at=now, updated_at=now, bill_day=bill_day(created))
-        .returning(*trades.c)).mappings().one()
+    values = trade_row(terminal_id=terminal_id, out_trade_no=out_trade_no, store_id=store_id,
+                       tender=tender, amount_fen=amount_fen, state=state, now=now,
+                       created_at=created_at, member_id=member_id, wallet=wallet,
+                       decline_code=decline_code, offline=offline, cancelled=cancelled,
+                       subject=subject, evidence=evidence)
+    row = conn.execute(trades.insert().values(values).returning(*trades.c)).mappings().one()
     return _trade(row)
 
 

@@ -31,6 +31,7 @@ from backoffice.registry.terminals import add_terminal  # noqa: E402
 from backoffice.settings import BackofficeSettings  # noqa: E402
 from backoffice.storage.engine import open_engine  # noqa: E402
 from backoffice.storage.migrate import upgrade  # noqa: E402
+from terminal.errors import HostError  # noqa: E402
 from terminal.host_batch_messages import BatchOutcome, OfflineRecord, OfflineTender  # noqa: E402
 from terminal.host_messages import MemberPayRequest, PayOutcome  # noqa: E402
 from tests.backoffice.harness import (ServeProcess, TerminalIdentity, in_transaction,  # noqa: E402
@@ -92,9 +93,10 @@ def drive(url: str, key, terminals: list[TerminalIdentity], per_client: int, tag
     latencies: list[float] = []
     lock = threading.Lock()
     items = 0
+    resends = 0
 
     def client_loop(term: TerminalIdentity) -> None:
-        nonlocal items
+        nonlocal items, resends
         own = []
         count = 0
         with terminal_client(url, term, key, read_timeout_s=30) as client:
@@ -102,9 +104,9 @@ def drive(url: str, key, terminals: list[TerminalIdentity], per_client: int, tag
                 number = f"{term.terminal_id}{tag}{n:06d}"
                 t0 = time.perf_counter()
                 if work == "pay":
-                    answer = client.member_pay(MemberPayRequest(
-                        number, f"M{term.terminal_id}", 100 + n % 50, "bench",
-                        term.terminal_id))
+                    request = MemberPayRequest(number, f"M{term.terminal_id}", 100 + n % 50,
+                                               "bench", term.terminal_id)
+                    answer = send(lambda: client.member_pay(request))
                     assert answer.outcome is PayOutcome.APPROVED, answer
                     count += 1
                 else:
@@ -114,7 +116,7 @@ def drive(url: str, key, terminals: list[TerminalIdentity], per_client: int, tag
                                              member_id=f"M{term.terminal_id}",
                                              evidence={"score": 0.8})
                                for i in range(BATCH)]
-                    results = client.upload_offline_batch(records)
+                    results = send(lambda: client.upload_offline_batch(records))
                     assert all(r.outcome is BatchOutcome.ACCEPTED for r in results)
                     count += len(records)
                 own.append(time.perf_counter() - t0)
@@ -122,13 +124,27 @@ def drive(url: str, key, terminals: list[TerminalIdentity], per_client: int, tag
             latencies.extend(own)
             items += count
 
+    def send(call):
+        """Like a terminal: an unknown answer is followed by the same request again
+        (idempotent); counted, and its time stays in the request's latency."""
+        nonlocal resends
+        while True:
+            try:
+                answer = call()
+            except HostError:
+                answer = None
+            if answer is not None and getattr(answer, "outcome", None) is not PayOutcome.UNKNOWN:
+                return answer
+            with lock:
+                resends += 1
+
     threads = [threading.Thread(target=client_loop, args=(t,)) for t in terminals]
     started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return rate(latencies, time.perf_counter() - started, items)
+    return {**rate(latencies, time.perf_counter() - started, items), "resends": resends}
 
 
 def main() -> int:
