@@ -109,6 +109,11 @@ class PgServer:
         shutil.rmtree(self.base, ignore_errors=True)
 
     @property
+    def pid(self) -> int | None:
+        """The postmaster's process id (setpriv execs into it)."""
+        return None if self._process is None else self._process.pid
+
+    @property
     def running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 

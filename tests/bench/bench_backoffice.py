@@ -15,7 +15,9 @@ Writes tests/bench/results/backoffice.json.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -41,6 +43,42 @@ from tests.backoffice.test_storage_faults import serve_key  # noqa: E402
 from tests.bench._stats import percentile, write_results  # noqa: E402
 
 BATCH = 100
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_s(root: int) -> dict[int, float]:
+    """CPU seconds (user + system, with reaped children) of a process and its children."""
+    found: dict[int, float] = {}
+    pids = [root] + [int(p) for p in subprocess.run(["pgrep", "-P", str(root)],
+                                                     capture_output=True, text=True)
+                     .stdout.split()]
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[pid] = sum(int(v) for v in fields[11:15]) / TICKS
+    return found
+
+
+class CpuMeter:
+    """CPU used by the back office's processes, PostgreSQL's and this client process
+    during one measurement: load-independent cost per item."""
+
+    def __init__(self, serve_pid: int, postgres_pid: int | None) -> None:
+        self._roots = {"backoffice": serve_pid, "postgres": postgres_pid}
+        self._before = {name: tree_cpu_s(pid) for name, pid in self._roots.items() if pid}
+        self._client = time.process_time()
+
+    def per_item_ms(self, items: int) -> dict[str, float]:
+        out = {"client_cpu_ms": round((time.process_time() - self._client) / items * 1000, 3)}
+        for name, pid in self._roots.items():
+            if not pid:
+                continue
+            after = tree_cpu_s(pid)
+            used = sum(v - self._before[name].get(p, 0.0) for p, v in after.items())
+            out[f"{name}_cpu_ms"] = round(used / items * 1000, 3)
+        return out
 
 
 def postgres_commit_rate(server: PgServer, inserts: int, threads: int) -> dict:
@@ -89,7 +127,7 @@ def setup_books(url: str, terminals: list[TerminalIdentity]) -> None:
 
 
 def drive(url: str, key, terminals: list[TerminalIdentity], per_client: int, tag: str,
-          work: str) -> dict:
+          work: str, meter_roots: tuple[int, int | None] | None = None) -> dict:
     latencies: list[float] = []
     lock = threading.Lock()
     items = 0
@@ -139,12 +177,16 @@ def drive(url: str, key, terminals: list[TerminalIdentity], per_client: int, tag
                 resends += 1
 
     threads = [threading.Thread(target=client_loop, args=(t,)) for t in terminals]
+    meter = CpuMeter(*meter_roots) if meter_roots else None
     started = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
-    return {**rate(latencies, time.perf_counter() - started, items), "resends": resends}
+    result = {**rate(latencies, time.perf_counter() - started, items), "resends": resends}
+    if meter is not None:
+        result.update(meter.per_item_ms(items))
+    return result
 
 
 def main() -> int:
@@ -179,10 +221,13 @@ def main() -> int:
                     try:
                         key = serve_key(folder)
                         drive(serve.url, key, terminals, 3, "W", "pay")        # warm-up
+                        roots = (serve.process.pid,
+                                 server.pid if backend == "postgresql" else None)
                         runs.setdefault(f"{backend}_member_pay", []).append(
-                            drive(serve.url, key, terminals, args.pays, "P", "pay"))
+                            drive(serve.url, key, terminals, args.pays, "P", "pay", roots))
                         runs.setdefault(f"{backend}_offline_records", []).append(
-                            drive(serve.url, key, terminals, args.batches, "O", "batch"))
+                            drive(serve.url, key, terminals, args.batches, "O", "batch",
+                                  roots))
                     finally:
                         serve.stop()
                 print(f"round {round_no + 1}: " + ", ".join(
@@ -191,7 +236,7 @@ def main() -> int:
     finally:
         server.close()
     medians = {name: {key: statistics.median(v[key] for v in values)
-                      for key in ("per_s", "p50_ms", "p99_ms")}
+                      for key in values[0] if key not in ("requests", "items")}
                for name, values in runs.items()}
     path = write_results("backoffice", {
         "clients": args.clients, "workers": 2, "rounds": args.rounds,
@@ -199,8 +244,9 @@ def main() -> int:
         "note": "2 shared cores: clients (RSA signing), 2 server workers and the database "
                 "on one machine; other engineers' tests ran at the same time"})
     for name, value in medians.items():
+        cpu = "  ".join(f"{k} {v:.2f}" for k, v in value.items() if k.endswith("_cpu_ms"))
         print(f"{name:34s} {value['per_s']:9.1f}/s  p50 {value['p50_ms']:7.2f} ms  "
-              f"p99 {value['p99_ms']:7.2f} ms")
+              f"p99 {value['p99_ms']:7.2f} ms  {cpu}")
     print(f"written to {path}")
     return 0
 
