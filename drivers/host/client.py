@@ -92,18 +92,20 @@ class HostClient:
         return answers.pay_answer(payload)
 
     def query(self, out_trade_no: str) -> QueryAnswer:
-        payload = self._call(METHOD_QUERY, {"out_trade_no": out_trade_no}, out_trade_no,
+        payload = self._call(METHOD_QUERY, {"out_trade_no": out_trade_no,
+                                            "terminal_id": self._terminal_id}, out_trade_no,
                              connect_retries=self._settings.connect_retries)
         return answers.query_answer(payload)
 
     def cancel(self, out_trade_no: str) -> CancelAnswer:
-        payload = self._call(METHOD_CANCEL, {"out_trade_no": out_trade_no}, out_trade_no)
+        payload = self._call(METHOD_CANCEL, {"out_trade_no": out_trade_no,
+                                             "terminal_id": self._terminal_id}, out_trade_no)
         return answers.cancel_answer(payload)
 
     def refund(self, out_trade_no: str, refund_fen: int, out_request_no: str,
                reason: str = "") -> RefundAnswer:
         biz = {"out_trade_no": out_trade_no, "out_request_no": out_request_no,
-               "refund_amount": to_yuan_string(refund_fen)}
+               "refund_amount": to_yuan_string(refund_fen), "terminal_id": self._terminal_id}
         if reason:
             biz["refund_reason"] = reason
         payload = self._call(METHOD_REFUND, biz, out_trade_no)
@@ -119,14 +121,17 @@ class HostClient:
         return answers.pay_answer(payload, METHOD_MEMBER_PAY)
 
     def member_balance(self, member_id: str) -> int:
-        payload = self._call(METHOD_MEMBER_BALANCE, {"member_id": member_id}, "",
+        payload = self._call(METHOD_MEMBER_BALANCE, {"member_id": member_id,
+                                                     "terminal_id": self._terminal_id}, "",
                              connect_retries=self._settings.connect_retries)
         return answers.balance_fen(payload)
 
     # -- HostHealth --------------------------------------------------------------------
-    def ping(self) -> PingAnswer:
+    def ping(self, report: dict | None = None) -> PingAnswer:
+        """``report``: optional ``version``, ``offline_backlog``, ``diag`` for the back
+        office (docs/backoffice.md, "Ping")."""
         started = time.monotonic()
-        payload = self._call(METHOD_PING, {"terminal_id": self._terminal_id}, "",
+        payload = self._call(METHOD_PING, {**(report or {}), "terminal_id": self._terminal_id}, "",
                              connect_retries=self._settings.connect_retries)
         round_trip = time.monotonic() - started
         answers.require_success(payload, METHOD_PING)
