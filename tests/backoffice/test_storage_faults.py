@@ -118,10 +118,12 @@ def test_postgres_restarted_mid_batch(tmp_path, bo_key, key_pool):
         done = threading.Event()
 
         def restarter() -> None:
-            for _ in range(3):
+            # Until the sender has what it needs: a batch is fast, so a restart can land
+            # between batches; keep restarting during batches until one was cut.
+            while not done.is_set():
                 if not in_flight.wait(30) or done.is_set():
                     return
-                time.sleep(random.uniform(0.0, 0.05))
+                time.sleep(random.uniform(0.0, 0.02))
                 hits.append(in_flight.is_set())
                 server.restart("immediate")
                 time.sleep(0.5)
@@ -131,7 +133,7 @@ def test_postgres_restarted_mid_batch(tmp_path, bo_key, key_pool):
         failures = 0
         try:
             with backoffice.client(terminal, read_timeout_s=20) as client:
-                for n in range(8):
+                for n in range(40):
                     batch = records(f"R{n:02d}", 300)
                     sent += batch
                     in_flight.set()
@@ -139,6 +141,8 @@ def test_postgres_restarted_mid_batch(tmp_path, bo_key, key_pool):
                     in_flight.clear()
                     failures += failed
                     results.update({a.out_trade_no: a.outcome for a in answers})
+                    if failures >= 1 and len(hits) >= 2 and n >= 3:
+                        break
         finally:
             done.set()
             in_flight.set()
