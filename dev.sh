@@ -21,6 +21,7 @@ APT_PACKAGES=(
   libgl1 libegl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libglib2.0-0
+  postgresql          # the back office's database; its tests start their own servers
 )
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
@@ -53,7 +54,8 @@ pick_python() {
 install_python() {
   local stamp="$VENV/.payterm-installed"
   local want
-  want=$(cat requirements.txt requirements-nodeps.txt requirements-test.txt pyproject.toml | sha256sum | cut -c1-16)
+  want=$(cat requirements.txt requirements-nodeps.txt requirements-test.txt \
+              requirements-backoffice.txt pyproject.toml | sha256sum | cut -c1-16)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   if [ ! -x "$VENV/bin/python" ]; then
     local py; py=$(pick_python)
@@ -65,7 +67,8 @@ install_python() {
   fi
   log "installing pinned Python packages"
   "$VENV/bin/python" -m pip install -q --upgrade pip
-  "$VENV/bin/python" -m pip install -q -r requirements.txt -r requirements-test.txt
+  "$VENV/bin/python" -m pip install -q -r requirements.txt -r requirements-test.txt \
+      -r requirements-backoffice.txt
   "$VENV/bin/python" -m pip install -q --no-deps -r requirements-nodeps.txt
   "$VENV/bin/python" -m pip install -q --no-deps -e .
   echo "$want" > "$stamp"

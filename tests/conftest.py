@@ -12,6 +12,9 @@ SHARED = Path(os.environ.get("PAYTERM_SHARED_DIR", REPO_ROOT.parent / "shared"))
 MODELS_DIR = SHARED / "models"
 FACES_DIR = SHARED / "testdata" / "faces"
 
+# The back office's fixtures (PostgreSQL server, databases on both backends).
+pytest_plugins = ["tests.backoffice.fixtures"]
+
 # Qt tests run offscreen everywhere (CI has no display).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 

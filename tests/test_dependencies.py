@@ -14,7 +14,7 @@ from importlib.metadata import packages_distributions
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUR_PACKAGES = {"terminal", "drivers", "offline_queue", "ui", "tests"}
+OUR_PACKAGES = {"terminal", "drivers", "offline_queue", "ui", "backoffice", "tests"}
 #: Installed with --no-deps on purpose (it declares opencv-python, which bundles Qt 5
 #: and breaks PySide6): pinned in requirements-nodeps.txt, its real needs declared.
 NO_DEPS = {"insightface": "insightface"}
@@ -86,9 +86,22 @@ def test_the_application_imports_only_declared_and_pinned_packages():
                 assert dist in pins, f"{dist} is not pinned in requirements.txt"
 
 
+def test_the_back_office_imports_only_declared_and_pinned_packages():
+    runtime, extras = declared()
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    backoffice_extra = {normalise(re.match(r"^[A-Za-z0-9_.\-]+", d).group())
+                        for d in project["optional-dependencies"]["backoffice"]}
+    pins = pinned("requirements.txt", "requirements-backoffice.txt")
+    for module in sorted(imported_roots("backoffice")):
+        dist = distribution_of(module)
+        assert dist in runtime | backoffice_extra, \
+            f"backoffice/ imports {module} ({dist}): declare it in the backoffice extra"
+        assert dist in pins, f"{dist} is not pinned in requirements-backoffice.txt"
+
+
 def test_the_tests_import_only_declared_and_pinned_packages():
     runtime, extras = declared()
-    pins = pinned("requirements.txt", "requirements-test.txt")
+    pins = pinned("requirements.txt", "requirements-test.txt", "requirements-backoffice.txt")
     for module in sorted(imported_roots("tests")):
         dist = distribution_of(module)
         if module in NO_DEPS:

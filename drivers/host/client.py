@@ -157,9 +157,11 @@ class HostClient:
         return answers.balance_fen(payload)
 
     # -- HostHealth --------------------------------------------------------------------
-    def ping(self) -> PingAnswer:
+    def ping(self, report: dict | None = None) -> PingAnswer:
+        """``report``: optional ``version``, ``offline_backlog``, ``diag`` for the back
+        office (docs/backoffice.md, "Ping")."""
         started = time.monotonic()
-        payload = self._call(METHOD_PING, {}, self._asked(METHOD_PING),
+        payload = self._call(METHOD_PING, dict(report or {}), self._asked(METHOD_PING),
                              connect_retries=self._settings.connect_retries)
         round_trip = time.monotonic() - started
         answers.require_success(payload, METHOD_PING)

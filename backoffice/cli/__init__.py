@@ -1,0 +1,1 @@
+"""``payterm-backoffice``: the operator's command line."""

@@ -1,0 +1,65 @@
+"""The method table: every protocol method, how its ``biz_content`` is read, what runs
+it, whether it writes, and which request fields every answer echoes.
+
+This is where later work plugs in: the face gallery's sync method
+(``payterm.face.sync``) and the wallet connectors (replacing the ``alipay.trade.pay``
+entry, and routing query/cancel/refund of wallet trades) are new rows here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from sqlalchemy.engine import Connection
+
+from backoffice.gateway.replies import Reply
+from backoffice.registry.identity import Caller
+from backoffice.registry.ping_reports import parse_ping, run_ping
+from backoffice.settings import BackofficeSettings
+from backoffice.trades import daily_bill, member_pay, offline_batch, trade_control
+from backoffice.wallets.not_configured import parse_wallet_pay, refuse_wallet_pay
+from drivers.host.wire import (METHOD_BATCH_UPLOAD, METHOD_BILL_DAILY, METHOD_CANCEL,
+                               METHOD_MEMBER_BALANCE, METHOD_MEMBER_PAY, METHOD_PAY,
+                               METHOD_PING, METHOD_QUERY, METHOD_REFUND)
+
+Runner = Callable[[Connection, Caller, Any, float], Reply]
+
+
+@dataclass(frozen=True)
+class MethodSpec:
+    name: str
+    parse: Callable[[dict[str, Any]], Any]     # pure; raises fields.BadField
+    run: Runner                                # inside one transaction
+    writes: bool
+    #: Request fields copied into every answer (refusals too) when they are strings.
+    echo: tuple[str, ...] = ()
+
+
+def build_methods(settings: BackofficeSettings) -> dict[str, MethodSpec]:
+    max_age_s = offline_batch.max_age_s(settings.offline_max_age_days)
+
+    def run_batch(conn: Connection, caller: Caller, upload: Any, now: float) -> Reply:
+        return offline_batch.run_batch(conn, caller, upload, now, max_age_s=max_age_s,
+                                       max_ahead_s=settings.max_clock_skew_s)
+
+    specs = [
+        MethodSpec(METHOD_MEMBER_PAY, member_pay.parse_member_pay, member_pay.run_member_pay,
+                   writes=True, echo=("out_trade_no", "member_id")),
+        MethodSpec(METHOD_MEMBER_BALANCE, member_pay.parse_balance, member_pay.run_balance,
+                   writes=False, echo=("member_id",)),
+        MethodSpec(METHOD_QUERY, trade_control.parse_trade_ref, trade_control.run_query,
+                   writes=False, echo=("out_trade_no",)),
+        MethodSpec(METHOD_CANCEL, trade_control.parse_trade_ref, trade_control.run_cancel,
+                   writes=True, echo=("out_trade_no",)),
+        MethodSpec(METHOD_REFUND, trade_control.parse_refund, trade_control.run_refund,
+                   writes=True, echo=("out_trade_no", "out_request_no", "refund_amount")),
+        MethodSpec(METHOD_PING, parse_ping, run_ping, writes=True),
+        MethodSpec(METHOD_BATCH_UPLOAD, offline_batch.parse_batch, run_batch, writes=True),
+        MethodSpec(METHOD_BILL_DAILY, daily_bill.parse_bill, daily_bill.run_bill,
+                   writes=False, echo=("bill_date",)),
+        # Wallet codes: refused until the connectors of issue 15 replace this row.
+        MethodSpec(METHOD_PAY, parse_wallet_pay, refuse_wallet_pay, writes=False,
+                   echo=("out_trade_no",)),
+    ]
+    return {spec.name: spec for spec in specs}

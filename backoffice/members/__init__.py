@@ -1,0 +1,1 @@
+"""Member accounts (closed-loop balances for face-pay) and their erasure."""

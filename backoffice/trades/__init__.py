@@ -1,0 +1,2 @@
+"""The books of trades: member pays, offline records, refunds, cancels, daily bills and
+the store's exception list."""
