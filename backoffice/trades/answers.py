@@ -68,8 +68,8 @@ def query_answer(trade: Trade) -> Reply:
                   trade_status=trade.state, total_amount=to_yuan_string(trade.amount_fen))
     if trade.tender == Tender.MEMBER.value:
         fields.update(buyer_user_id=trade.member_id, member_id=trade.member_id)
-    if trade.refunded_fen:
-        fields["refund_fee"] = to_yuan_string(trade.refunded_fen)
+    # No refund_fee here: the terminal refuses an answer that carries another method's
+    # fields (a refund answer passed off as a query answer); refunds show in the bill.
     return success(**fields)
 
 
