@@ -118,15 +118,40 @@ def test_postgres_restarted_mid_batch(tmp_path, bo_key, key_pool):
         done = threading.Event()
 
         def restarter() -> None:
-            # Until the sender has what it needs: a batch is fast, so a restart can land
-            # between batches; keep restarting during batches until one was cut.
+            # A batch is fast, so a restart at a random moment often lands between
+            # batches. Make the cut certain: hold a lock that blocks the batch's writes,
+            # wait until the back office's transaction is queued behind it, then restart.
             while not done.is_set():
                 if not in_flight.wait(30) or done.is_set():
                     return
-                time.sleep(random.uniform(0.0, 0.02))
-                hits.append(in_flight.is_set())
-                server.restart("immediate")
-                time.sleep(0.5)
+                if cut_mid_transaction():
+                    hits.append(in_flight.is_set())
+                    time.sleep(0.5)
+
+        def cut_mid_transaction() -> bool:
+            try:
+                locker = server.connect("faults")
+            except Exception:
+                time.sleep(0.2)              # still starting after the last restart
+                return False
+            try:
+                locker.execute("BEGIN")
+                locker.execute("LOCK TABLE trades IN EXCLUSIVE MODE")
+                deadline = time.monotonic() + 5
+                while time.monotonic() < deadline and in_flight.is_set():
+                    waiting = locker.execute(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = "
+                        "'Lock' AND pid <> pg_backend_pid()").fetchone()[0]
+                    if waiting:
+                        server.restart("immediate")
+                        return True
+                    time.sleep(0.005)
+                return False
+            finally:
+                try:
+                    locker.close()
+                except Exception:
+                    pass
 
         thread = threading.Thread(target=restarter)
         thread.start()
