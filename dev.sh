@@ -3,7 +3,9 @@
 #
 #   ./dev.sh demo   install what is needed, then run the kiosk demo (simulated devices,
 #                   built-in host simulator; headless when there is no display)
-#   ./dev.sh test   install what is needed, then run the whole test suite
+#   ./dev.sh test   install what is needed, then run the whole test suite in two stages
+#                   (default suite, then torture/crash/scale/install tests); with
+#                   arguments, run pytest with them instead
 #   ./dev.sh setup  only install
 #
 # Safe to run again: each step checks what is already there.
@@ -85,6 +87,14 @@ case "${1:-}" in
   test)
     setup
     shift
-    exec "$VENV/bin/python" -m pytest "$@" ;;
+    if [ $# -gt 0 ]; then exec "$VENV/bin/python" -m pytest "$@"; fi
+    # Stage 1: the default suite. Stage 2: torture, crash, scale and install tests.
+    # Both stages run; the exit code is non-zero if either failed.
+    status=0
+    log "stage 1: the default suite"
+    "$VENV/bin/python" -m pytest -m "not slow and not scale and not install" || status=$?
+    log "stage 2: torture, crash, scale and package install tests"
+    "$VENV/bin/python" -m pytest -m "slow or scale or install" || status=$?
+    exit "$status" ;;
   *) echo "usage: ./dev.sh demo | test | setup" >&2; exit 2 ;;
 esac

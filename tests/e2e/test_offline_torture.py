@@ -24,6 +24,16 @@ ZYGOTE = Path(__file__).with_name("offline_torture_zygote.py")
 KILLS = 110
 
 
+def count_told(told: Path) -> int:
+    return len(told.read_text().split()) if told.exists() else 0
+
+
+def wait_for_a_payment(told: Path, *, told_before: int, deadline_s: float = 15.0) -> None:
+    deadline = time.monotonic() + deadline_s
+    while count_told(told) <= told_before and time.monotonic() < deadline:
+        time.sleep(0.01)
+
+
 @pytest.mark.slow
 def test_sigkill_at_random_points_loses_and_doubles_nothing(tmp_path):
     keys = tmp_path / "keys"
@@ -43,7 +53,11 @@ def test_sigkill_at_random_points_loses_and_doubles_nothing(tmp_path):
                 zygote.stdin.write(f"go {round_no}\n")
                 line = zygote.stdout.readline().split()
                 assert line and line[0] == "pid", line
-                # Some kills hit start-up and the first write; most land mid-sync.
+                # Some kills hit start-up and the first write; most land mid-sync, after
+                # the child took a payment (waited for, so a slow machine cannot turn
+                # every kill into a start-up kill).
+                if rng.random() < 0.75:
+                    wait_for_a_payment(told, told_before=count_told(told))
                 time.sleep(rng.choice([0.0, 0.1, 0.2]) + rng.uniform(0, 0.15))
                 os.kill(int(line[1]), signal.SIGKILL)
                 assert zygote.stdout.readline().strip() == "reaped"
