@@ -201,9 +201,10 @@ class GatewayHandler(BaseHTTPRequestHandler):
                 if "mode" in data:
                     app.faults.set(fault_from_dict(data))
                 down_for = data.get("down_for_s")
+                # Answer first: going down drops every connection, this one too.
+                self._send_json(200, app.faults.describe())
                 if down_for is not None and self.server.take_down is not None:
                     self.server.take_down(float(down_for))
-                self._send_json(200, app.faults.describe())
             elif self.path == "/sim/members":
                 for item in data:
                     seed = member_seed(item)
