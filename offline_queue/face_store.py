@@ -57,57 +57,51 @@ class FaceStore:
         if not templates:
             raise UserFacingError("没有可保存的人脸特征 / No templates to store")
         now = time.time()
-        try:
-            with transaction(self._db):
-                row = self._db.execute("SELECT status FROM face_members WHERE member_id = ?",
-                                       [member_id]).fetchone()
-                if row and row[0] == "active":
-                    raise UserFacingError(
-                        f"会员 {member_id} 已登记 / Member {member_id} is already enrolled; "
-                        "delete the enrolment first to enrol again")
+        with transaction(self._db):
+            row = self._db.execute("SELECT status FROM face_members WHERE member_id = ?",
+                                   [member_id]).fetchone()
+            if row and row[0] == "active":
+                raise UserFacingError(
+                    f"会员 {member_id} 已登记 / Member {member_id} is already enrolled; "
+                    "delete the enrolment first to enrol again")
+            self._db.execute(
+                "INSERT INTO face_consents (member_id, given_at, consent_text, "
+                "consent_version, recorded_by) VALUES (?, ?, ?, ?, ?)",
+                [member_id, consent.given_at, consent.consent_text,
+                 consent.consent_version, consent.recorded_by])
+            self._db.execute(
+                "INSERT INTO face_members (member_id, status, phone_enc, template_version, "
+                "enrolled_at, updated_at) VALUES (?, 'active', ?, ?, ?, ?) "
+                "ON CONFLICT(member_id) DO UPDATE SET status='active', "
+                "phone_enc=excluded.phone_enc, template_version=excluded.template_version, "
+                "enrolled_at=excluded.enrolled_at, updated_at=excluded.updated_at",
+                [member_id, self._cipher.encrypt_text(phone, f"face_phone:{member_id}"),
+                 version, now, now])
+            for blob in templates:
                 self._db.execute(
-                    "INSERT INTO face_consents (member_id, given_at, consent_text, "
-                    "consent_version, recorded_by) VALUES (?, ?, ?, ?, ?)",
-                    [member_id, consent.given_at, consent.consent_text,
-                     consent.consent_version, consent.recorded_by])
-                self._db.execute(
-                    "INSERT INTO face_members (member_id, status, phone_enc, template_version, "
-                    "enrolled_at, updated_at) VALUES (?, 'active', ?, ?, ?, ?) "
-                    "ON CONFLICT(member_id) DO UPDATE SET status='active', "
-                    "phone_enc=excluded.phone_enc, template_version=excluded.template_version, "
-                    "enrolled_at=excluded.enrolled_at, updated_at=excluded.updated_at",
-                    [member_id, self._cipher.encrypt_text(phone, f"face_phone:{member_id}"),
-                     version, now, now])
-                for blob in templates:
-                    self._db.execute(
-                        "INSERT INTO face_templates (member_id, template_version, created_at, "
-                        "vector_enc) VALUES (?, ?, ?, ?)",
-                        [member_id, version, now,
-                         self._cipher.encrypt(blob, f"face_template:{member_id}")])
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc) from exc
+                    "INSERT INTO face_templates (member_id, template_version, created_at, "
+                    "vector_enc) VALUES (?, ?, ?, ?)",
+                    [member_id, version, now,
+                     self._cipher.encrypt(blob, f"face_template:{member_id}")])
 
     def delete_member(self, member_id: str, reason: str) -> int:
         """Erase templates and phone, keep a deletion record. Raises UserFacingError
         when the member is not enrolled."""
         now = time.time()
-        try:
-            with transaction(self._db):
-                row = self._db.execute("SELECT status FROM face_members WHERE member_id = ?",
-                                       [member_id]).fetchone()
-                if not row or row[0] != "active":
-                    raise UserFacingError(f"会员 {member_id} 未登记人脸 / Member {member_id} "
-                                          "has no face enrolment")
-                erased = self._db.execute("DELETE FROM face_templates WHERE member_id = ?",
-                                          [member_id]).rowcount
-                self._db.execute("UPDATE face_members SET status='deleted', phone_enc=NULL, "
-                                 "updated_at=? WHERE member_id = ?", [now, member_id])
-                self._db.execute("INSERT INTO face_deletions (member_id, deleted_at, "
-                                 "templates_erased, reason) VALUES (?, ?, ?, ?)",
-                                 [member_id, now, erased, reason])
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc) from exc
+        with transaction(self._db):
+            row = self._db.execute("SELECT status FROM face_members WHERE member_id = ?",
+                                   [member_id]).fetchone()
+            if not row or row[0] != "active":
+                raise UserFacingError(f"会员 {member_id} 未登记人脸 / Member {member_id} "
+                                      "has no face enrolment")
+            erased = self._db.execute("DELETE FROM face_templates WHERE member_id = ?",
+                                      [member_id]).rowcount
+            self._db.execute("UPDATE face_members SET status='deleted', phone_enc=NULL, "
+                             "updated_at=? WHERE member_id = ?", [now, member_id])
+            self._db.execute("INSERT INTO face_deletions (member_id, deleted_at, "
+                             "templates_erased, reason) VALUES (?, ?, ?, ?)",
+                             [member_id, now, erased, reason])
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         log.info("face enrolment deleted (%d templates erased)", erased)
         return erased
 
@@ -168,13 +162,10 @@ class FaceStore:
     def record_face_payment(self, member_id: str, amount_fen: int, at_s: float,
                             keep_s: float) -> None:
         """Persist an approved face payment; rows older than ``keep_s`` before it go."""
-        try:
-            with transaction(self._db):
-                self._db.execute("INSERT INTO face_payments (member_id, at, amount_fen) "
-                                 "VALUES (?, ?, ?)", [member_id, at_s, amount_fen])
-                self._db.execute("DELETE FROM face_payments WHERE at <= ?", [at_s - keep_s])
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc) from exc
+        with transaction(self._db):
+            self._db.execute("INSERT INTO face_payments (member_id, at, amount_fen) "
+                             "VALUES (?, ?, ?)", [member_id, at_s, amount_fen])
+            self._db.execute("DELETE FROM face_payments WHERE at <= ?", [at_s - keep_s])
 
     def face_payments_since(self, member_id: str, since_s: float) -> list[tuple[float, int]]:
         """(time, amount_fen) of the member's face payments after ``since_s``."""
