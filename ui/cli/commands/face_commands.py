@@ -88,8 +88,8 @@ def keep_debug_copies(folder: Path, images: list[str]) -> None:
 
 def identify_command(args, ctx) -> int:
     settings = ctx.settings.face
-    amount_fen = (parse_amount(args.amount, max_fen=ctx.settings.terminal.max_amount_fen)
-                  if args.amount else 0)
+    amount_fen = (parse_amount(args.amount, max_fen=ctx.settings.terminal.max_amount_fen,
+                               field="--amount") if args.amount else 0)
     paths = expand_image_paths([Path(p) for p in args.images])
     if not paths:
         raise UserFacingError("the folders hold no images",
