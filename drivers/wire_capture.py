@@ -98,11 +98,11 @@ class WireCapture:
         return ("\n".join(lines) + "\n").encode("utf-8")
 
     def dump(self, path: str | os.PathLike) -> Path:
-        """Write ``snapshot()`` to ``path`` (mode 0640, replaced atomically); returns it."""
+        """Write ``snapshot()`` to ``path`` (mode 0600, replaced atomically); returns it."""
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(target.name + ".tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             os.write(fd, self.snapshot())
             os.fsync(fd)
