@@ -187,9 +187,24 @@ class SqliteJournal:
             "ORDER BY created_at", states).fetchall()
         return [dict(r) for r in rows]
 
-    def recent(self, limit: int = 50, *, search: str = "",
+    def recent(self, limit: int | None = 50, *, offset: int = 0, search: str = "",
                states: Iterable[str] = ()) -> list[Attempt]:
-        """Newest first; ``search`` matches the trade number or the masked code/member."""
+        """Newest first; ``search`` matches the trade number or the masked code/member.
+        ``limit`` None: every row from ``offset``."""
+        clause, params = self._recent_filter(search, states)
+        rows = self._db.execute(
+            f"SELECT * FROM attempts {clause} ORDER BY seq DESC LIMIT ? OFFSET ?",
+            [*params, -1 if limit is None else limit, offset]).fetchall()
+        return [row_to_attempt(dict(r)) for r in rows]
+
+    def count(self, *, search: str = "", states: Iterable[str] = ()) -> int:
+        """How many attempts ``recent`` would list without a limit."""
+        clause, params = self._recent_filter(search, states)
+        return self._db.execute(f"SELECT COUNT(*) FROM attempts {clause}",
+                                params).fetchone()[0]
+
+    @staticmethod
+    def _recent_filter(search: str, states: Iterable[str]) -> tuple[str, list]:
         where, params = [], []
         if search:
             where.append("(out_trade_no LIKE ? OR code_masked LIKE ? OR member_ref LIKE ?)")
@@ -198,10 +213,7 @@ class SqliteJournal:
         if states:
             where.append(f"state IN ({','.join('?' * len(states))})")
             params += states
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        rows = self._db.execute(f"SELECT * FROM attempts {clause} ORDER BY seq DESC LIMIT ?",
-                                [*params, limit]).fetchall()
-        return [row_to_attempt(dict(r)) for r in rows]
+        return (f"WHERE {' AND '.join(where)}" if where else ""), params
 
     def history(self, out_trade_no: str) -> list[dict]:
         rows = self._db.execute(

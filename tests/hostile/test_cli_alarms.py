@@ -68,7 +68,7 @@ def test_held_payment_alarms_everywhere_until_a_person_rechecks(world):
     listing = payterm(data, config, "journal", "list")
     assert "HELD" in listing.stdout and no in listing.stdout
     held = json.loads(payterm(data, config, "journal", "list", "--held", "--json").stdout)
-    assert [a["out_trade_no"] for a in held] == [no]
+    assert [a["out_trade_no"] for a in held["items"]] == [no] and held["total"] == 1
     shown = json.loads(payterm(data, config, "journal", "show", no, "--json").stdout)
     problems = [e["detail"].get("problems") for e in shown["history"]
                 if e["event"] in ("answer_inconsistent", "held_for_person")]
