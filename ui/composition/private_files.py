@@ -24,29 +24,37 @@ PRIVATE_SUBFOLDERS = ("logs", "wire", "backups", "exports")
 
 def make_data_dir_private(data_dir: Path) -> list[Path]:
     """Set umask 077, create ``data_dir`` 0700 and take group/other access away from it
-    and from the files in it (keys excepted: those are checked, not fixed). Returns the
-    paths whose mode was changed."""
+    and from payterm's own files in it (key files excepted: those are checked, not
+    fixed). A shared folder given as the data directory (sticky bit, like /tmp) keeps
+    its mode, and only payterm's files in it are touched. Returns what was changed."""
     os.umask(PROCESS_UMASK)
     data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    changed = []
-    candidates = [data_dir]
-    candidates += [p for p in data_dir.iterdir() if p.name != "keys"]
+    candidates = [] if data_dir.stat().st_mode & stat.S_ISVTX else [data_dir]
+    candidates += [p for p in data_dir.iterdir() if _is_payterm_file(p.name)]
     for name in PRIVATE_SUBFOLDERS:
         folder = data_dir / name
-        if folder.is_dir():
+        if folder.is_dir() and not folder.is_symlink():
             candidates += list(folder.iterdir())
-    for path in candidates:
-        try:
-            info = path.lstat()
-        except FileNotFoundError:
-            continue
-        if stat.S_ISLNK(info.st_mode) or not info.st_mode & 0o077:
-            continue
-        if info.st_uid != os.geteuid():
-            continue           # not ours to change (a shared folder given as data dir)
-        os.chmod(path, stat.S_IMODE(info.st_mode) & 0o700)
-        changed.append(path)
+    changed = [path for path in candidates if _tighten(path)]
     if changed:
         log.warning("made %d file(s) in the data directory private (were readable by "
                     "others)", len(changed))
     return changed
+
+
+def _is_payterm_file(name: str) -> bool:
+    return (name.startswith("payterm.") or name in PRIVATE_SUBFOLDERS
+            or name in ("keys", "face_debug"))
+
+
+def _tighten(path: Path) -> bool:
+    try:
+        info = path.lstat()
+    except FileNotFoundError:
+        return False
+    if stat.S_ISLNK(info.st_mode) or not info.st_mode & 0o077:
+        return False
+    if info.st_uid != os.geteuid():
+        return False           # not ours to change
+    os.chmod(path, stat.S_IMODE(info.st_mode) & 0o700)
+    return True
