@@ -55,3 +55,45 @@ def test_a_full_disk_at_start_up_is_not_reported_as_damage(tmp_path):
                     db.execute("CREATE TABLE filler_check (x BLOB)")
                     db.execute("INSERT INTO filler_check VALUES (zeroblob(200000))")
             db.conn.close()
+
+
+def test_a_write_the_kernel_refuses_fails_closed_without_mount_rights(tmp_path, keys_dir):
+    """Where no tmpfs can be mounted: a file-size limit (RLIMIT_FSIZE) makes the kernel
+    refuse the journal's write (EFBIG); the payment raises and no byte reaches the host
+    (a real listening socket that must see no connection)."""
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+    script = textwrap.dedent(f"""
+        import resource, signal, socket, sys
+        sys.path.insert(0, {str(Path(__file__).resolve().parents[2])!r})
+        from pathlib import Path
+        from terminal.errors import QueueError
+        from tests.hostile.conftest import Terminal, code, terminal_settings
+        listener = socket.socket()
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.setblocking(False)
+        url = "http://127.0.0.1:%d/gateway.do" % listener.getsockname()[1]
+        terminal = Terminal(terminal_settings(url), Path({str(keys_dir)!r}),
+                            Path({str(tmp_path / "payterm.db")!r}))
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (1, 1))
+        try:
+            terminal.pay(1000)
+        except QueueError as exc:
+            print("refused:", type(exc).__name__)
+        else:
+            print("PAID")
+        try:
+            listener.accept()
+            print("CONNECTED")
+        except BlockingIOError:
+            print("nothing sent")
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.split("\n")
+    assert lines[0].startswith("refused:") and "nothing sent" in lines, done.stdout
