@@ -50,7 +50,8 @@ def receipt_from_input(data: Any) -> Receipt:
     kind_text = data.get("kind", "sale")
     kinds = [k.value for k in ReceiptKind]
     if kind_text not in kinds:
-        raise ReceiptInputError("kind", f"must be one of {', '.join(kinds)}; got {shown(kind_text)}")
+        raise ReceiptInputError("kind", f"must be one of {', '.join(kinds)}; "
+                                        f"got {shown(kind_text)}")
     kind = values["kind"] = ReceiptKind(kind_text)
     if "total_fen" not in data:
         raise ReceiptInputError("total_fen", "is required")

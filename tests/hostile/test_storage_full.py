@@ -30,7 +30,8 @@ def test_no_payment_reaches_the_host_when_its_journal_write_fails(proxy, keys_di
                 assert "payterm.db" in message
                 assert "存储空间已满" in caught.value.user_message
             assert len(proxy.methods_seen()) == seen       # nothing was sent
-            assert [c["out_trade_no"] for c in sim.ledger.charges()] == [first.attempt.out_trade_no]
+            charged = [c["out_trade_no"] for c in sim.ledger.charges()]
+            assert charged == [first.attempt.out_trade_no]
             filler.unlink()
             assert terminal.pay(4000).state.value == "approved"
         finally:
