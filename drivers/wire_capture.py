@@ -8,13 +8,16 @@ did the device actually say" after the fact.
 
 Payment codes must never leave the terminal: runs of 16 or more ASCII digits are masked
 in every snapshot, across chunk boundaries (a keyboard-wedge scanner delivers a code
-one character per chunk); a run of 4+ digits at either edge of the buffer (its head
-evicted, or its tail not yet arrived) is masked whole.
+one character per chunk), also when the digits are spaced out by spaces, dashes or the
+NUL bytes of UTF-16 text; a run of 4+ digits at either edge of the buffer (its head
+evicted, or its tail not yet arrived) is masked whole. A mainland mobile number (11
+digits, a member's phone) is masked like a code, as the logs mask codes.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
 from collections import deque
@@ -29,6 +32,12 @@ _DIGITS = frozenset(b"0123456789")
 #: A digit run at either edge of the buffer may be a cut-off code: masked from this length.
 _PARTIAL_RUN_MIN = 4
 _HEX_PER_LINE = 16
+#: Bytes that may stand between the digits of one code: spaces and dashes people type
+#: ("2800 1234 5678 9012 34"), and the NUL half of UTF-16 characters.
+_SEPARATORS = frozenset(b" -\x00")
+_MAX_SEPARATOR_BYTES = 3
+#: A mainland mobile number (a member's phone, used for step-up): masked like a code.
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 
 
 class WireCapture:
@@ -98,11 +107,11 @@ class WireCapture:
         return ("\n".join(lines) + "\n").encode("utf-8")
 
     def dump(self, path: str | os.PathLike) -> Path:
-        """Write ``snapshot()`` to ``path`` (mode 0640, replaced atomically); returns it."""
+        """Write ``snapshot()`` to ``path`` (mode 0600, replaced atomically); returns it."""
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(target.name + ".tmp")
-        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
+        fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
             os.write(fd, self.snapshot())
             os.fsync(fd)
@@ -133,15 +142,37 @@ def _mask_stream(stream: bytearray, truncated: bool) -> None:
         if stream[index] not in _DIGITS:
             index += 1
             continue
-        end = index
-        while end < len(stream) and stream[end] in _DIGITS:
-            end += 1
-        run = stream[index:end]
+        positions, end = _digit_run(stream, index)
+        digits = bytes(stream[p] for p in positions).decode("ascii")
         cut_at_start = truncated and index == 0
-        still_arriving = end == len(stream)
-        if len(run) >= CODE_RUN_MIN:
-            stream[index:end] = mask_code(run.decode("ascii")).encode("ascii")
-        elif (cut_at_start or still_arriving) and len(run) >= _PARTIAL_RUN_MIN:
+        still_arriving = all(b in _SEPARATORS for b in stream[end:])
+        if len(digits) >= CODE_RUN_MIN or _MOBILE.fullmatch(digits):
+            masked = mask_code(digits)
+        elif (cut_at_start or still_arriving) and len(digits) >= _PARTIAL_RUN_MIN:
             # Part of a code: its head fell out of the ring, or its tail has not come in.
-            stream[index:end] = b"*" * len(run)
+            masked = "*" * len(digits)
+        else:
+            masked = digits
+        for position, char in zip(positions, masked):
+            stream[position] = ord(char)
         index = end
+
+
+def _digit_run(stream: bytearray, start: int) -> tuple[list[int], int]:
+    """Positions of the digits of one run from ``start``: digits, possibly spaced out by
+    up to ``_MAX_SEPARATOR_BYTES`` of space, '-' or NUL between them ("2800 1234 ...",
+    or UTF-16 "2\\x008\\x00..."). Returns (positions, index after the last digit)."""
+    positions, index = [], start
+    while index < len(stream):
+        if stream[index] in _DIGITS:
+            positions.append(index)
+            index += 1
+            continue
+        gap = index
+        while gap < len(stream) and gap - index < _MAX_SEPARATOR_BYTES \
+                and stream[gap] in _SEPARATORS:
+            gap += 1
+        if gap == index or gap >= len(stream) or stream[gap] not in _DIGITS:
+            break
+        index = gap
+    return positions, positions[-1] + 1

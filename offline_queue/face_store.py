@@ -2,20 +2,25 @@
 
 One SQLite file shared with the rest of the terminal's store; templates and phone
 numbers are encrypted with a key kept outside it (``load_or_create_key``). Deleting a
-member overwrites the freed pages (``secure_delete``) and checkpoints the WAL, so the
-erased templates do not linger in the file.
+member overwrites the freed pages (``secure_delete``), checkpoints the WAL (checked),
+scrubs the backups and verifies on the raw files that no copy is left
+(``offline_queue.face_erasure``).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import sqlite3
 import time
 from pathlib import Path
+from typing import Iterable
 
 import sqlite_utils
 
+from offline_queue.face_erasure import (ErasureReport, complete, marks_of,
+                                        record_outcome)
 from offline_queue.field_cipher import FieldCipher, load_or_create_key
 from offline_queue.store import open_store, transaction, translate_sqlite_error
 from terminal.errors import UserFacingError
@@ -57,59 +62,98 @@ class FaceStore:
         if not templates:
             raise UserFacingError("没有可保存的人脸特征 / No templates to store")
         now = time.time()
-        try:
-            with transaction(self._db):
-                row = self._db.execute("SELECT status FROM face_members WHERE member_id = ?",
-                                       [member_id]).fetchone()
-                if row and row[0] == "active":
-                    raise UserFacingError(
-                        f"会员 {member_id} 已登记 / Member {member_id} is already enrolled; "
-                        "delete the enrolment first to enrol again")
+        with transaction(self._db):
+            row = self._db.execute("SELECT status FROM face_members WHERE member_id = ?",
+                                   [member_id]).fetchone()
+            if row and row[0] == "active":
+                raise UserFacingError(
+                    f"会员 {member_id} 已登记 / Member {member_id} is already enrolled; "
+                    "delete the enrolment first to enrol again")
+            self._db.execute(
+                "INSERT INTO face_consents (member_id, given_at, consent_text, "
+                "consent_version, recorded_by) VALUES (?, ?, ?, ?, ?)",
+                [member_id, consent.given_at, consent.consent_text,
+                 consent.consent_version, consent.recorded_by])
+            self._db.execute(
+                "INSERT INTO face_members (member_id, status, phone_enc, template_version, "
+                "enrolled_at, updated_at) VALUES (?, 'active', ?, ?, ?, ?) "
+                "ON CONFLICT(member_id) DO UPDATE SET status='active', "
+                "phone_enc=excluded.phone_enc, template_version=excluded.template_version, "
+                "enrolled_at=excluded.enrolled_at, updated_at=excluded.updated_at",
+                [member_id, self._cipher.encrypt_text(phone, f"face_phone:{member_id}"),
+                 version, now, now])
+            for blob in templates:
                 self._db.execute(
-                    "INSERT INTO face_consents (member_id, given_at, consent_text, "
-                    "consent_version, recorded_by) VALUES (?, ?, ?, ?, ?)",
-                    [member_id, consent.given_at, consent.consent_text,
-                     consent.consent_version, consent.recorded_by])
-                self._db.execute(
-                    "INSERT INTO face_members (member_id, status, phone_enc, template_version, "
-                    "enrolled_at, updated_at) VALUES (?, 'active', ?, ?, ?, ?) "
-                    "ON CONFLICT(member_id) DO UPDATE SET status='active', "
-                    "phone_enc=excluded.phone_enc, template_version=excluded.template_version, "
-                    "enrolled_at=excluded.enrolled_at, updated_at=excluded.updated_at",
-                    [member_id, self._cipher.encrypt_text(phone, f"face_phone:{member_id}"),
-                     version, now, now])
-                for blob in templates:
-                    self._db.execute(
-                        "INSERT INTO face_templates (member_id, template_version, created_at, "
-                        "vector_enc) VALUES (?, ?, ?, ?)",
-                        [member_id, version, now,
-                         self._cipher.encrypt(blob, f"face_template:{member_id}")])
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc) from exc
+                    "INSERT INTO face_templates (member_id, template_version, created_at, "
+                    "vector_enc) VALUES (?, ?, ?, ?)",
+                    [member_id, version, now,
+                     self._cipher.encrypt(blob, f"face_template:{member_id}")])
 
     def delete_member(self, member_id: str, reason: str) -> int:
-        """Erase templates and phone, keep a deletion record. Raises UserFacingError
-        when the member is not enrolled."""
+        """Erase templates and phone, keep a deletion record; returns the count. See
+        ``erase_member`` for the verified erasure report."""
+        return self.erase_member(member_id, reason).templates_erased
+
+    def erase_member(self, member_id: str, reason: str,
+                     backup_roots: Iterable[Path] = ()) -> ErasureReport:
+        """Delete the member's templates and phone (a deletion record stays), then make
+        sure no copy is left in the store file, its WAL or the backups under
+        ``backup_roots``: the report says ``erased`` only when the raw files were read
+        and hold none of the deleted ciphertexts, else ``pending``
+        (``finish_erasures`` completes it). Raises UserFacingError when the member is
+        not enrolled."""
         now = time.time()
+        with transaction(self._db):
+            row = self._db.execute("SELECT status, phone_enc FROM face_members "
+                                   "WHERE member_id = ?", [member_id]).fetchone()
+            if not row or row[0] != "active":
+                raise UserFacingError(f"会员 {member_id} 未登记人脸 / Member {member_id} "
+                                      "has no face enrolment")
+            blobs = [r[0] for r in self._db.execute(
+                "SELECT vector_enc FROM face_templates WHERE member_id = ?", [member_id])]
+            erased = self._db.execute("DELETE FROM face_templates WHERE member_id = ?",
+                                      [member_id]).rowcount
+            self._db.execute("UPDATE face_members SET status='deleted', phone_enc=NULL, "
+                             "updated_at=? WHERE member_id = ?", [now, member_id])
+            self._db.execute("INSERT INTO face_deletions (member_id, deleted_at, "
+                             "templates_erased, reason) VALUES (?, ?, ?, ?)",
+                             [member_id, now, erased, reason])
+            erasure_id = self._db.execute(
+                "INSERT INTO face_erasures (member_id, started_at, state, marks) "
+                "VALUES (?, ?, 'pending', ?)",
+                [member_id, now, json.dumps(marks_of(blobs + [row[1]]))]).lastrowid
+        report = self._complete(erasure_id, member_id, backup_roots)
+        report.templates_erased = erased
+        log.info("face enrolment deleted (%d templates erased, erasure %s)", erased,
+                 report.state)
+        return report
+
+    def finish_erasures(self, backup_roots: Iterable[Path] = ()) -> list[ErasureReport]:
+        """Try every pending erasure again; returns their reports (empty: none pending)."""
+        rows = self._db.execute("SELECT id, member_id FROM face_erasures "
+                                "WHERE state = 'pending' ORDER BY id").fetchall()
+        return [self._complete(r[0], r[1], backup_roots) for r in rows]
+
+    def pending_erasures(self) -> list[dict]:
+        rows = self._db.execute("SELECT member_id, started_at, remaining FROM face_erasures "
+                                "WHERE state = 'pending' ORDER BY id").fetchall()
+        return [{"member_id": r[0], "started_at": r[1], "remaining": json.loads(r[2])}
+                for r in rows]
+
+    def _complete(self, erasure_id: int, member_id: str,
+                  backup_roots: Iterable[Path]) -> ErasureReport:
+        marks = json.loads(self._db.execute("SELECT marks FROM face_erasures WHERE id = ?",
+                                            [erasure_id]).fetchone()[0])
+        conn = self._db.conn
+        database = Path(next(r[2] for r in conn.execute("PRAGMA database_list")
+                             if r[1] == "main"))
         try:
-            with transaction(self._db):
-                row = self._db.execute("SELECT status FROM face_members WHERE member_id = ?",
-                                       [member_id]).fetchone()
-                if not row or row[0] != "active":
-                    raise UserFacingError(f"会员 {member_id} 未登记人脸 / Member {member_id} "
-                                          "has no face enrolment")
-                erased = self._db.execute("DELETE FROM face_templates WHERE member_id = ?",
-                                          [member_id]).rowcount
-                self._db.execute("UPDATE face_members SET status='deleted', phone_enc=NULL, "
-                                 "updated_at=? WHERE member_id = ?", [now, member_id])
-                self._db.execute("INSERT INTO face_deletions (member_id, deleted_at, "
-                                 "templates_erased, reason) VALUES (?, ?, ?, ?)",
-                                 [member_id, now, erased, reason])
-            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            report = complete(conn, database, member_id, marks, list(backup_roots))
         except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc) from exc
-        log.info("face enrolment deleted (%d templates erased)", erased)
-        return erased
+            raise translate_sqlite_error(exc, database) from exc
+        with transaction(self._db):
+            record_outcome(conn, erasure_id, report)
+        return report
 
     def load_templates(self, version: str | None = None) -> list[StoredTemplate]:
         """Active templates, decrypted; only ``version`` when given."""
@@ -168,13 +212,10 @@ class FaceStore:
     def record_face_payment(self, member_id: str, amount_fen: int, at_s: float,
                             keep_s: float) -> None:
         """Persist an approved face payment; rows older than ``keep_s`` before it go."""
-        try:
-            with transaction(self._db):
-                self._db.execute("INSERT INTO face_payments (member_id, at, amount_fen) "
-                                 "VALUES (?, ?, ?)", [member_id, at_s, amount_fen])
-                self._db.execute("DELETE FROM face_payments WHERE at <= ?", [at_s - keep_s])
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc) from exc
+        with transaction(self._db):
+            self._db.execute("INSERT INTO face_payments (member_id, at, amount_fen) "
+                             "VALUES (?, ?, ?)", [member_id, at_s, amount_fen])
+            self._db.execute("DELETE FROM face_payments WHERE at <= ?", [at_s - keep_s])
 
     def face_payments_since(self, member_id: str, since_s: float) -> list[tuple[float, int]]:
         """(time, amount_fen) of the member's face payments after ``since_s``."""

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from offline_queue.face_erasure import create_erasure_table
+
 
 def create_face_tables(db: sqlite_utils.Database) -> None:
     db.execute("""CREATE TABLE face_members (
@@ -52,4 +54,5 @@ def create_velocity_table(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS = [("face_store_0001_create", create_face_tables),
-              ("face_store_0002_velocity", create_velocity_table)]
+              ("face_store_0002_velocity", create_velocity_table),
+              ("face_store_0003_erasures", create_erasure_table)]

@@ -26,7 +26,8 @@ def load_or_create_key(path: Path) -> bytes:
     if path.exists():
         mode = path.stat().st_mode & 0o777
         if mode & 0o077:
-            raise ConfigError(str(path), f"key file permissions are {oct(mode)}; must be 0600")
+            raise ConfigError(str(path), f"key file permissions are {mode:04o} (readable by "
+                                         f"group/others); must be 0600: run `chmod 600 {path}`")
         key = path.read_bytes()
         if len(key) != KEY_BYTES:
             raise ConfigError(str(path), "key file is damaged (wrong length)")

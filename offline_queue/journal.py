@@ -18,7 +18,7 @@ from terminal.attempt import Attempt, Tender
 from terminal.errors import QueueError
 from terminal.trade_no import make_trade_no
 from terminal.transaction import TxState, check_transition
-from offline_queue.store import open_store, transaction, translate_sqlite_error
+from offline_queue.store import open_store, transaction
 
 _BOOL_FIELDS = {"waiting_for_password", "cancelling", "needs_attention", "offline"}
 _ATTEMPT_FIELDS = {f.name for f in dataclass_fields(Attempt)}
@@ -70,19 +70,16 @@ class SqliteJournal:
     def open_attempt(self, *, terminal_id: str, tender: Tender, wallet: str, code_masked: str,
                      amount_fen: int, subject: str, now: float, offline: bool = False,
                      member_ref: str = "", sending: bool = False) -> Attempt:
-        try:
-            with transaction(self._db):
-                # ``sending``: the request goes out right after this commit, so the attempt
-                # is stored already PENDING (one fsync instead of two before the request).
-                state = TxState.PENDING if sending else TxState.CREATED
-                trade_no, _seq = self._insert_attempt(
-                    terminal_id, tender, wallet, code_masked, amount_fen, subject, state, now,
-                    first_request_at=now if sending else None, offline=offline,
-                    member_ref=member_ref)
-                if sending:
-                    self._add_event(trade_no, now, "pay_sent", TxState.PENDING, {})
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc, self._db_path()) from exc
+        with transaction(self._db):
+            # ``sending``: the request goes out right after this commit, so the attempt
+            # is stored already PENDING (one fsync instead of two before the request).
+            state = TxState.PENDING if sending else TxState.CREATED
+            trade_no, _seq = self._insert_attempt(
+                terminal_id, tender, wallet, code_masked, amount_fen, subject, state, now,
+                first_request_at=now if sending else None, offline=offline,
+                member_ref=member_ref)
+            if sending:
+                self._add_event(trade_no, now, "pay_sent", TxState.PENDING, {})
         return self.get(trade_no)
 
     def mark(self, out_trade_no: str, state: TxState, *, now: float, event: str,
@@ -95,11 +92,8 @@ class SqliteJournal:
 
     def _update(self, out_trade_no: str, state: TxState | None, now: float, event: str,
                 detail: dict | None, fields: dict) -> Attempt:
-        try:
-            with transaction(self._db):
-                self._apply_change(out_trade_no, state, now, event, detail or {}, fields)
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc, self._db_path()) from exc
+        with transaction(self._db):
+            self._apply_change(out_trade_no, state, now, event, detail or {}, fields)
         return self.get(out_trade_no)
 
     def _apply_change(self, out_trade_no: str, state: TxState | None, now: float, event: str,
@@ -125,16 +119,13 @@ class SqliteJournal:
     def record_refund(self, out_request_no: str, out_trade_no: str, amount_fen: int,
                       state: str, now: float, sub_code: str = "") -> None:
         """Insert or update a refund request (idempotent by ``out_request_no``)."""
-        try:
-            with transaction(self._db):
-                self._db.execute(
-                    "INSERT INTO refunds (out_request_no, out_trade_no, amount_fen, state, "
-                    "created_at, updated_at, sub_code) VALUES (?,?,?,?,?,?,?) "
-                    "ON CONFLICT(out_request_no) DO UPDATE SET state = excluded.state, "
-                    "updated_at = excluded.updated_at, sub_code = excluded.sub_code",
-                    [out_request_no, out_trade_no, amount_fen, state, now, now, sub_code])
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc, self._db_path()) from exc
+        with transaction(self._db):
+            self._db.execute(
+                "INSERT INTO refunds (out_request_no, out_trade_no, amount_fen, state, "
+                "created_at, updated_at, sub_code) VALUES (?,?,?,?,?,?,?) "
+                "ON CONFLICT(out_request_no) DO UPDATE SET state = excluded.state, "
+                "updated_at = excluded.updated_at, sub_code = excluded.sub_code",
+                [out_request_no, out_trade_no, amount_fen, state, now, now, sub_code])
 
     # -- offline records (added for the outbox; one transaction each) ------------------
 
@@ -145,17 +136,14 @@ class SqliteJournal:
         """Write an attempt taken without the host, already APPROVED and flagged
         ``offline`` (= not yet synced), and run ``also(db, out_trade_no, seq)`` (the
         outbox row) in the SAME transaction: both are on disk, or neither is."""
-        try:
-            with transaction(self._db):
-                check_transition(check_transition(TxState.CREATED, TxState.PENDING),
-                                 TxState.APPROVED)
-                trade_no, seq = self._insert_attempt(
-                    terminal_id, tender, "", "", amount_fen, subject, TxState.APPROVED, now,
-                    offline=True, member_ref=member_ref)
-                self._add_event(trade_no, now, "taken_offline", TxState.APPROVED, {})
-                also(self._db, trade_no, seq)
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc, self._db_path()) from exc
+        with transaction(self._db):
+            check_transition(check_transition(TxState.CREATED, TxState.PENDING),
+                             TxState.APPROVED)
+            trade_no, seq = self._insert_attempt(
+                terminal_id, tender, "", "", amount_fen, subject, TxState.APPROVED, now,
+                offline=True, member_ref=member_ref)
+            self._add_event(trade_no, now, "taken_offline", TxState.APPROVED, {})
+            also(self._db, trade_no, seq)
         return self.get(trade_no)
 
     def update_many(self, changes: Iterable[tuple[str, TxState | None, str, dict, dict]], *,
@@ -163,14 +151,11 @@ class SqliteJournal:
                     also: Callable[[sqlite_utils.Database], None] | None = None) -> None:
         """Apply ``(out_trade_no, state or None, event, detail, fields)`` changes and then
         ``also(db)`` in ONE transaction (the sync worker books a whole batch at once)."""
-        try:
-            with transaction(self._db):
-                for out_trade_no, state, event, detail, fields in changes:
-                    self._apply_change(out_trade_no, state, now, event, detail, fields)
-                if also is not None:
-                    also(self._db)
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc, self._db_path()) from exc
+        with transaction(self._db):
+            for out_trade_no, state, event, detail, fields in changes:
+                self._apply_change(out_trade_no, state, now, event, detail, fields)
+            if also is not None:
+                also(self._db)
 
     # -- reads ------------------------------------------------------------------
 
@@ -202,9 +187,24 @@ class SqliteJournal:
             "ORDER BY created_at", states).fetchall()
         return [dict(r) for r in rows]
 
-    def recent(self, limit: int = 50, *, search: str = "",
+    def recent(self, limit: int | None = 50, *, offset: int = 0, search: str = "",
                states: Iterable[str] = ()) -> list[Attempt]:
-        """Newest first; ``search`` matches the trade number or the masked code/member."""
+        """Newest first; ``search`` matches the trade number or the masked code/member.
+        ``limit`` None: every row from ``offset``."""
+        clause, params = self._recent_filter(search, states)
+        rows = self._db.execute(
+            f"SELECT * FROM attempts {clause} ORDER BY seq DESC LIMIT ? OFFSET ?",
+            [*params, -1 if limit is None else limit, offset]).fetchall()
+        return [row_to_attempt(dict(r)) for r in rows]
+
+    def count(self, *, search: str = "", states: Iterable[str] = ()) -> int:
+        """How many attempts ``recent`` would list without a limit."""
+        clause, params = self._recent_filter(search, states)
+        return self._db.execute(f"SELECT COUNT(*) FROM attempts {clause}",
+                                params).fetchone()[0]
+
+    @staticmethod
+    def _recent_filter(search: str, states: Iterable[str]) -> tuple[str, list]:
         where, params = [], []
         if search:
             where.append("(out_trade_no LIKE ? OR code_masked LIKE ? OR member_ref LIKE ?)")
@@ -213,10 +213,7 @@ class SqliteJournal:
         if states:
             where.append(f"state IN ({','.join('?' * len(states))})")
             params += states
-        clause = f"WHERE {' AND '.join(where)}" if where else ""
-        rows = self._db.execute(f"SELECT * FROM attempts {clause} ORDER BY seq DESC LIMIT ?",
-                                [*params, limit]).fetchall()
-        return [row_to_attempt(dict(r)) for r in rows]
+        return (f"WHERE {' AND '.join(where)}" if where else ""), params
 
     def history(self, out_trade_no: str) -> list[dict]:
         rows = self._db.execute(
@@ -267,7 +264,3 @@ class SqliteJournal:
             "INSERT INTO attempt_events (out_trade_no, at, event, state, detail) "
             "VALUES (?,?,?,?,?)",
             [out_trade_no, at, event, state.value, json.dumps(detail, ensure_ascii=False)])
-
-    def _db_path(self) -> str:
-        row = self._db.execute("PRAGMA database_list").fetchone()
-        return row[2] if row else ""

@@ -10,7 +10,6 @@ Share the journal's connection: ``Outbox(journal, sealer)``; one instance per th
 from __future__ import annotations
 
 import logging
-import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from terminal.offline_policy import Exposure
 from terminal.transaction import TxState
 from offline_queue.journal import SqliteJournal
 from offline_queue.outbox_sealing import OutboxSealer
-from offline_queue.store import free_disk_bytes, transaction, translate_sqlite_error
+from offline_queue.store import free_disk_bytes, transaction
 
 log = logging.getLogger(__name__)
 
@@ -138,27 +137,21 @@ class Outbox:
             raise OutboxError(f"{out_trade_no} is {row['state']}, nothing to retry",
                               user_message=f"{out_trade_no} 状态为 {row['state']}，无需重试 / "
                                            f"is {row['state']}; nothing to retry")
-        try:
-            with transaction(self._db):
-                self._db.execute("UPDATE outbox SET state = 'pending', attempts = 0, "
-                                 "next_attempt_at = 0 WHERE out_trade_no = ?", [out_trade_no])
-                self._db.execute("DELETE FROM dead_letters WHERE out_trade_no = ?",
-                                 [out_trade_no])
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc, self._path) from exc
+        with transaction(self._db):
+            self._db.execute("UPDATE outbox SET state = 'pending', attempts = 0, "
+                             "next_attempt_at = 0 WHERE out_trade_no = ?", [out_trade_no])
+            self._db.execute("DELETE FROM dead_letters WHERE out_trade_no = ?",
+                             [out_trade_no])
 
     # -- member balance snapshots -------------------------------------------------------
     def save_balance(self, member_id: str, balance_fen: int, now: float) -> None:
         """Remember the host's balance for a member (for offline limits)."""
-        try:
-            with transaction(self._db):
-                self._db.execute(
-                    "INSERT INTO member_balances (member_key, balance_fen, fetched_at) "
-                    "VALUES (?,?,?) ON CONFLICT(member_key) DO UPDATE SET "
-                    "balance_fen = excluded.balance_fen, fetched_at = excluded.fetched_at",
-                    [self._sealer.member_key(member_id), balance_fen, now])
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc, self._path) from exc
+        with transaction(self._db):
+            self._db.execute(
+                "INSERT INTO member_balances (member_key, balance_fen, fetched_at) "
+                "VALUES (?,?,?) ON CONFLICT(member_key) DO UPDATE SET "
+                "balance_fen = excluded.balance_fen, fetched_at = excluded.fetched_at",
+                [self._sealer.member_key(member_id), balance_fen, now])
 
     # -- what is at risk ------------------------------------------------------------------
     def exposure(self, now: float, member_id: str = "") -> Exposure:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import random
-import sqlite3
 from dataclasses import dataclass
 
 from terminal.errors import QueueError
@@ -17,7 +16,7 @@ from terminal.host_batch_messages import (BatchItemResult, BatchOutcome, Offline
                                           OfflineTender)
 from terminal.settings.offline_section import OfflineSettings
 from offline_queue.outbox import Outbox
-from offline_queue.store import transaction, translate_sqlite_error
+from offline_queue.store import transaction
 
 log = logging.getLogger(__name__)
 
@@ -178,8 +177,5 @@ class OutboxSync:
                     extra={"out_trade_no": out_trade_no})
 
     def _write(self, body) -> None:
-        try:
-            with transaction(self._db):
-                body(self._db)
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc) from exc
+        with transaction(self._db):
+            body(self._db)

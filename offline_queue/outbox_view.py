@@ -66,18 +66,32 @@ def counts_by_state(db: sqlite_utils.Database) -> dict[str, int]:
     return counts
 
 
-def list_entries(db: sqlite_utils.Database, *, states: tuple[str, ...] = (), limit: int = 50,
-                 after_seq: int = 0) -> list[dict]:
-    """Records in creation order (optionally only some states), from ``after_seq``."""
+def list_entries(db: sqlite_utils.Database, *, states: tuple[str, ...] = (),
+                 limit: int | None = 50, after_seq: int = 0, offset: int = 0) -> list[dict]:
+    """Records in creation order (optionally only some states), from ``after_seq``,
+    skipping ``offset``; ``limit`` None: all of them."""
+    where, params = _entry_filter(states, after_seq)
+    rows = db.execute(
+        f"SELECT {_LIST_COLUMNS} FROM outbox o JOIN attempts a USING (out_trade_no) "
+        f"LEFT JOIN dead_letters d USING (out_trade_no) WHERE {where} "
+        "ORDER BY o.seq LIMIT ? OFFSET ?",
+        [*params, -1 if limit is None else limit, offset]).fetchall()
+    return [entry_to_dict(dict(r)) for r in rows]
+
+
+def count_entries(db: sqlite_utils.Database, *, states: tuple[str, ...] = (),
+                  after_seq: int = 0) -> int:
+    """How many records ``list_entries`` would give without a limit."""
+    where, params = _entry_filter(states, after_seq)
+    return db.execute(f"SELECT COUNT(*) FROM outbox o WHERE {where}", params).fetchone()[0]
+
+
+def _entry_filter(states: tuple[str, ...], after_seq: int) -> tuple[str, list]:
     where, params = ["o.seq > ?"], [after_seq]
     if states:
         where.append(f"o.state IN ({','.join('?' * len(states))})")
         params += list(states)
-    rows = db.execute(
-        f"SELECT {_LIST_COLUMNS} FROM outbox o JOIN attempts a USING (out_trade_no) "
-        f"LEFT JOIN dead_letters d USING (out_trade_no) WHERE {' AND '.join(where)} "
-        "ORDER BY o.seq LIMIT ?", [*params, limit]).fetchall()
-    return [entry_to_dict(dict(r)) for r in rows]
+    return " AND ".join(where), params
 
 
 def get_entry(db: sqlite_utils.Database, out_trade_no: str) -> dict | None:

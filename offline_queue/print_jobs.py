@@ -162,7 +162,7 @@ class PrintJobStore:
                 raise QueueError(f"print job {job_id!r} is not {from_state}")
 
     def _tx(self):
-        return _Translated(self.db)
+        return transaction(self.db)
 
     def _one(self, sql: str, params: list) -> PrintJob | None:
         try:
@@ -182,22 +182,3 @@ class PrintJobStore:
                         reprint_count=data["reprint_count"], last_error=data["last_error"],
                         receipt=receipt_from_dict(json.loads(data["receipt_json"])),
                         created_at=data["created_at"], printed_at=data["printed_at"])
-
-
-class _Translated(transaction):
-    """``transaction`` whose sqlite3 errors come out as QueueError."""
-
-    def __enter__(self):
-        try:
-            return super().__enter__()
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc) from exc
-
-    def __exit__(self, exc_type, exc, tb) -> bool:
-        try:
-            super().__exit__(exc_type, exc, tb)
-        except sqlite3.DatabaseError as commit_exc:
-            raise translate_sqlite_error(commit_exc) from commit_exc
-        if isinstance(exc, sqlite3.DatabaseError):
-            raise translate_sqlite_error(exc) from exc
-        return False

@@ -7,7 +7,6 @@ opens its own connection (sqlite3 connections are not shared across threads here
 
 from __future__ import annotations
 
-import errno
 import importlib
 import logging
 import os
@@ -18,7 +17,10 @@ from typing import Callable, Iterable
 
 import sqlite_utils
 
+from offline_queue.transaction import transaction, translate_sqlite_error
 from terminal.errors import QueueError, StorageFull, StoreCorrupt
+
+__all__ = ["open_store", "transaction", "translate_sqlite_error", "free_disk_bytes"]
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +101,9 @@ def verify_integrity(conn: sqlite3.Connection, path: Path) -> None:
         rows = conn.execute("PRAGMA quick_check").fetchall()
     except sqlite3.DatabaseError as exc:
         conn.close()
+        translated = translate_sqlite_error(exc, path)
+        if isinstance(translated, StorageFull) or translated.retryable:
+            raise translated from exc      # the disk is full or the store busy: not damage
         raise StoreCorrupt(f"{path} is not a readable payterm store ({exc}); the file was "
                            "left untouched for recovery") from exc
     if rows != [("ok",)]:
@@ -128,50 +133,6 @@ def apply_migrations(db: sqlite_utils.Database, migrations: Iterable[Migration])
         applied.append(name)
         log.info("applied migration %s", name)
     return applied
-
-
-class transaction:
-    """``with transaction(db):`` BEGIN IMMEDIATE ... COMMIT, ROLLBACK on error.
-
-    IMMEDIATE takes the write lock up front, so two writers wait on busy_timeout instead
-    of failing half-way with "database is locked".
-    """
-
-    def __init__(self, db: sqlite_utils.Database) -> None:
-        self._conn = db.conn
-
-    def __enter__(self):
-        self._conn.execute("BEGIN IMMEDIATE")
-        return self
-
-    def __exit__(self, exc_type, exc, tb) -> bool:
-        if exc_type is None:
-            try:
-                self._conn.execute("COMMIT")
-            except sqlite3.DatabaseError:
-                self._conn.execute("ROLLBACK")
-                raise
-        else:
-            try:
-                self._conn.execute("ROLLBACK")
-            except sqlite3.DatabaseError:
-                pass
-        return False
-
-
-def translate_sqlite_error(exc: BaseException, path: Path | str = "") -> QueueError:
-    """Map sqlite3/OS errors to the payterm error tree with a useful sentence."""
-    text = str(exc).lower()
-    if isinstance(exc, sqlite3.DatabaseError) and "disk is full" in text:
-        return StorageFull(f"{path}: disk full ({exc})")
-    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
-        return StorageFull(f"{path}: disk full ({exc.strerror})")
-    if "locked" in text or "busy" in text:
-        return QueueError(f"{path}: the store is locked by another process ({exc})",
-                          retryable=True)
-    if "malformed" in text or "not a database" in text:
-        return StoreCorrupt(f"{path}: {exc}; the file was left untouched for recovery")
-    return QueueError(f"{path}: {exc}")
 
 
 def free_disk_bytes(path: Path) -> int:

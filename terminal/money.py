@@ -15,49 +15,78 @@ from terminal.errors import UserFacingError
 #: U+00A5 has no GBK mapping and prints as "?" on Chinese printers.
 YUAN_SIGN = "\uffe5"
 
-_AMOUNT = re.compile(r"^(?P<yuan>[0-9]+)(?:\.(?P<fen>[0-9]{1,2}))?$")
+_AMOUNT = re.compile(r"^(?P<yuan>[0-9]+)(?:\.(?P<fen>[0-9]{1,2}))?$", re.ASCII)
 
 
 class AmountError(UserFacingError):
-    """An amount that cannot be charged."""
+    """An amount that cannot be charged; ``field`` names the input it came from."""
+
+    def __init__(self, message: str, *, user_message: str | None = None,
+                 field: str = "") -> None:
+        self.field = field
+        prefix = f"{field}: " if field else ""
+        super().__init__(prefix + message,
+                         user_message=prefix + user_message if user_message else None)
 
 
-def parse_amount(text: str, *, max_fen: int) -> int:
+#: No amount a terminal takes needs more characters ("￥1000000.00" is 11).
+MAX_AMOUNT_CHARS = 16
+
+
+def parse_amount(text: str, *, max_fen: int, field: str = "") -> int:
     """Parse "12.34", "12.3" or "12" (yuan) into fen.
 
-    Rejects negatives, zero, more than two decimals, anything but digits and one dot,
-    and amounts above ``max_fen``. Raises AmountError with a bilingual sentence.
+    Rejects negatives, zero, more than two decimals, anything but ASCII digits and one
+    dot (so no NaN, infinity, exponents or fullwidth digits), text longer than
+    ``MAX_AMOUNT_CHARS`` (thousands of digits end here, not in ``int()``), and amounts
+    above ``max_fen``. Raises AmountError naming ``field`` with a bilingual sentence.
     """
-    cleaned = (text or "").strip()
+    if not isinstance(text, str):
+        raise AmountError(f"must be text like 12.34, got {type(text).__name__}",
+                          user_message="请输入正确的金额 / Please enter a valid amount",
+                          field=field)
+    cleaned = text.strip()
+    if len(cleaned) > MAX_AMOUNT_CHARS:
+        raise AmountError(f"{len(cleaned)} characters is not an amount",
+                          user_message="金额位数过多 / The amount has too many digits",
+                          field=field)
     if cleaned.startswith(YUAN_SIGN) or cleaned.startswith("\u00a5"):
         cleaned = cleaned[1:].strip()
     if cleaned.startswith("-"):
         raise AmountError(f"negative amount {text!r}",
-                          user_message="金额不能为负 / The amount cannot be negative")
+                          user_message="金额不能为负 / The amount cannot be negative",
+                          field=field)
     match = _AMOUNT.match(cleaned)
     if not match:
         if re.match(r"^[0-9]+\.[0-9]{3,}$", cleaned):
             raise AmountError(f"more than two decimals in {text!r}",
-                              user_message="金额最多两位小数 / At most two decimals")
+                              user_message="金额最多两位小数 / At most two decimals",
+                              field=field)
         raise AmountError(f"not an amount: {text!r}",
-                          user_message="请输入正确的金额 / Please enter a valid amount")
+                          user_message="请输入正确的金额 / Please enter a valid amount",
+                          field=field)
     fen_part = (match.group("fen") or "").ljust(2, "0")
     fen = int(match.group("yuan")) * 100 + int(fen_part or "0")
-    return validate_fen(fen, max_fen=max_fen)
+    return validate_fen(fen, max_fen=max_fen, field=field)
 
 
-def validate_fen(fen: int, *, max_fen: int) -> int:
-    """Check an amount already in fen: positive and not above the maximum."""
+def validate_fen(fen: int, *, max_fen: int, field: str = "") -> int:
+    """Check an amount already in fen: a whole positive number not above the maximum."""
     if not isinstance(fen, int) or isinstance(fen, bool):
-        raise AmountError(f"amount must be whole fen, got {fen!r}")
+        raise AmountError(f"amount must be whole fen, got {type(fen).__name__}",
+                          user_message="金额必须是整数分 / The amount must be whole fen",
+                          field=field)
     if fen <= 0:
-        raise AmountError(f"amount must be positive, got {fen} fen",
-                          user_message="金额必须大于零 / The amount must be more than zero")
+        raise AmountError("amount must be positive, got "
+                          + (f"{fen} fen" if fen.bit_length() <= 64 else "a huge negative"),
+                          user_message="金额必须大于零 / The amount must be more than zero",
+                          field=field)
     if fen > max_fen:
+        shown = f"{fen} fen" if fen.bit_length() <= 64 else "a number of thousands of digits"
         raise AmountError(
-            f"amount {fen} fen is above the maximum {max_fen} fen",
+            f"amount {shown} is above the maximum {max_fen} fen",
             user_message=f"金额超过上限 {format_amount(max_fen)} / "
-                         f"Amount above the limit {format_amount(max_fen)}")
+                         f"Amount above the limit {format_amount(max_fen)}", field=field)
     return fen
 
 

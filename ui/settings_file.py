@@ -17,6 +17,9 @@ def load_settings_file(path: Path | None) -> dict:
             return tomllib.load(handle)
     except FileNotFoundError:
         raise ConfigError("--config", f"settings file {path} does not exist") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError("--config", f"{path} is not UTF-8 text (byte {exc.start}): save it "
+                                      "as UTF-8") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("--config", f"{path} is not valid TOML: {exc}") from None
     except OSError as exc:

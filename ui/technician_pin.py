@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import os
 import secrets
 import time
@@ -17,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from terminal.errors import UserFacingError
+
+log = logging.getLogger(__name__)
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 14, 8, 1
 MIN_PIN_DIGITS, MAX_PIN_DIGITS = 6, 12
@@ -32,11 +35,15 @@ class PinCheck:
     locked_for_s: float = 0.0       # > 0: locked out, try again after this
     attempts_left: int = 0
     not_set: bool = False
+    store_failed: bool = False      # the attempt could not be recorded: refused
 
     def message(self) -> str:
         """A bilingual sentence for the screen."""
         if self.ok:
             return "已解锁 / Unlocked"
+        if self.store_failed:
+            return ("无法记录密码尝试（存储已满或只读），已拒绝；请联系技术支持 / The PIN attempt "
+                    "cannot be recorded (storage full or read-only): refused; call support")
         if self.not_set:
             return ("未设置技术员密码，请运行 payterm technician set-pin / No technician PIN "
                     "set: run payterm technician set-pin")
@@ -80,40 +87,62 @@ class TechnicianPin:
         self._write(record)
 
     def verify(self, pin: str) -> PinCheck:
-        """Check ``pin``; counts failures and locks out after ``max_failures``."""
+        """Check ``pin``; counts failures and locks out after ``max_failures``.
+
+        Fails closed: the attempt is counted on disk *before* the PIN is compared, so a
+        disk that cannot take the count (full, read-only, I/O error) refuses every PIN,
+        the right one too, instead of allowing unlimited guesses."""
         if not self.is_set():
             return PinCheck(False, not_set=True)
-        record = json.loads(self._path.read_text())
+        try:
+            record = json.loads(self._path.read_text())
+            expected = bytes.fromhex(record["hash"])
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            log.error("technician PIN file %s unreadable: %s", self._path, exc)
+            return PinCheck(False, store_failed=True)
         now = self._clock()
         if record.get("locked_until", 0) > now:
             return PinCheck(False, locked_for_s=record["locked_until"] - now)
-        expected = bytes.fromhex(record["hash"])
+        failures = record.get("failures", 0) + 1
+        counted = dict(record, failures=failures)
+        if failures >= self._max_failures:
+            counted.update(failures=0, locked_until=now + self._lockout_s)
+        try:
+            self._write(counted)
+        except OSError as exc:
+            log.error("technician PIN refused: the attempt cannot be recorded in %s (%s)",
+                      self._path, exc.strerror or exc)
+            return PinCheck(False, store_failed=True)
         actual = _derive(pin, bytes.fromhex(record["salt"]), record["n"], record["r"],
                          record["p"])
         if hmac.compare_digest(expected, actual):
-            if record.get("failures"):
-                record.update(failures=0, locked_until=0.0)
-                self._write(record)
+            try:
+                self._write(dict(record, failures=0, locked_until=0.0))
+            except OSError as exc:   # the counted attempt stays: safe, only stricter
+                log.warning("technician PIN accepted; its failure count could not be "
+                            "reset (%s)", exc.strerror or exc)
             return PinCheck(True)
-        failures = record.get("failures", 0) + 1
         if failures >= self._max_failures:
-            record.update(failures=0, locked_until=now + self._lockout_s)
-            self._write(record)
             return PinCheck(False, locked_for_s=self._lockout_s)
-        record["failures"] = failures
-        self._write(record)
         return PinCheck(False, attempts_left=self._max_failures - failures)
 
     def _write(self, record: dict) -> None:
         self._path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self._path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(record, handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        os.replace(tmp, self._path)
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                json.dump(record, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, 0o600)
+            os.replace(tmp, self._path)
+        except OSError:
+            try:
+                tmp.unlink()
+            except OSError:
+                pass
+            raise
 
 
 def technician_pin(ctx) -> TechnicianPin:

@@ -61,8 +61,14 @@ def ensure_key_pair(private_path: Path, public_path: Path) -> bool:
 
 
 def load_private_key(path: Path, *, key_name: str = "host.private_key_file") -> RSAPrivateKey:
-    """Load an RSA private key (PKCS#8 or PKCS#1 PEM). Raises ConfigError naming the key."""
+    """Load an RSA private key (PKCS#8 or PKCS#1 PEM). Raises ConfigError naming the key,
+    also when the file is readable by group or others (it names the chmod to run)."""
     data = _read(path, key_name, hint="run `payterm keys generate`")
+    mode = Path(path).stat().st_mode & 0o777
+    if mode & 0o077:
+        raise ConfigError(key_name, f"{path} is readable by group/others (mode {mode:04o}); "
+                                    f"a private key must be private: run `chmod 600 {path}` "
+                                    "(and replace the key if others may have copied it)")
     try:
         key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import math
 import types
 import typing
 from typing import Any, Mapping
@@ -82,6 +83,9 @@ def _convert(key: str, hint: Any, value: Any, meta: Mapping[str, Any]):
     if choices is not None and converted not in choices:
         raise ConfigError(key, f"must be one of {', '.join(map(str, choices))}; got {value!r}")
     if isinstance(converted, (int, float)) and not isinstance(converted, bool):
+        if not math.isfinite(converted):
+            raise ConfigError(key, f"must be a finite number (not NaN or infinity); "
+                                   f"got {value!r}")
         lo, hi = meta.get("min"), meta.get("max")
         if lo is not None and converted < lo:
             raise ConfigError(key, f"must be at least {lo}; got {converted}")

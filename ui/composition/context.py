@@ -21,6 +21,7 @@ from terminal.errors import ConfigError
 from terminal.settings.model import Settings, settings_from
 from ui.composition.data_dir import resolve_config_file, resolve_data_dir
 from ui.composition.logging_setup import configure_logging
+from ui.composition.private_files import make_data_dir_private
 from ui.settings_file import load_settings_file
 
 log = logging.getLogger(__name__)
@@ -81,7 +82,7 @@ def build_context(data_dir_arg: str | None = None, config_arg: str | None = None
         data.setdefault(section, {}).update(values)
     settings = settings_from(data, env)
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        make_data_dir_private(data_dir)
     except OSError as exc:
         raise ConfigError("data_dir", f"cannot create {data_dir}: {exc.strerror}") from None
     ctx = AppContext(data_dir=data_dir, settings=settings, config_file=config_file, env=env)

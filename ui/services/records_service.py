@@ -11,7 +11,7 @@ import time
 from datetime import datetime
 
 from offline_queue.end_of_day import close_day, find_blockers, today
-from offline_queue.outbox_view import list_entries, queue_status
+from offline_queue.outbox_view import count_entries, list_entries, queue_status
 from terminal.attempt import Attempt
 from terminal.bilingual import Bilingual
 from terminal.money import format_amount
@@ -182,7 +182,7 @@ class StatusService:
             monitor.probe(host, force=monitor.online)
         journal = self._rt.journal(self._worker)
         queue = queue_status(journal.db)
-        exceptions = len(list_entries(journal.db, states=("declined",), limit=1000))
+        exceptions = count_entries(journal.db, states=("declined",))
         status = monitor.status()
         held = len(journal.held()) + len(journal.refunds_in_states((RefundState.HELD.value,)))
         self._rt.bridge.status_changed.emit(TerminalStatus(

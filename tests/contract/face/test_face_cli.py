@@ -57,7 +57,7 @@ def test_enrol_identify_list_delete(tmp_path):
     assert "M100" in listing.stdout and "vector" not in listing.stdout
 
     deleted = payterm(data, "delete", "--member", "M100")
-    assert deleted.returncode == 0 and "4 templates erased" in deleted.stdout
+    assert deleted.returncode == 0 and "ERASED: M100 (4 templates" in deleted.stdout
     again = payterm(data, "identify", "--json", str(image_path("kit_harington_2")))
     assert json.loads(again.stdout)[0]["best_member"] is None
 

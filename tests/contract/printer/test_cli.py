@@ -94,3 +94,18 @@ def test_status_of_a_missing_printer_is_a_device_error(tmp_path):
     result = payterm(tmp_path, "printer", "status",
                      env={"PAYTERM__PRINTER__PORT": str(tmp_path / "nothing")})
     assert result.returncode == 4 and "Printer not connected" in result.stderr
+
+
+@pytest.mark.parametrize("total", ['"2590"', "25.9", "-2590", "true", "NaN", "9" * 5000],
+                         ids=["string", "float", "negative", "boolean", "nan", "huge"])
+def test_render_refuses_wrong_totals_naming_the_field(tmp_path, total):
+    data = json.loads(EXAMPLE_JSON.read_text(encoding="utf-8"))
+    data["total_fen"] = "@TOTAL@"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data).replace('"@TOTAL@"', total))
+    result = payterm(tmp_path, "receipt", "render", "--from", str(bad), "--out",
+                     str(tmp_path / "x.bin"))
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "total_fen" in result.stderr or "invalid receipt JSON" in result.stderr
+    assert not (tmp_path / "x.bin").exists()

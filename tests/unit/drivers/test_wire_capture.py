@@ -80,3 +80,40 @@ def test_concurrent_recording_keeps_the_size_bound():
 def test_capacity_must_be_positive():
     with pytest.raises(ValueError):
         WireCapture(0)
+
+
+def _raw_bytes(text: str) -> bytes:
+    """The captured bytes back from a snapshot's hex columns."""
+    out = bytearray()
+    for line in text.splitlines():
+        if line.startswith("    ") and "|" in line:
+            out += bytes.fromhex(line.split("|")[0].strip())
+    return out
+
+
+CODE = "281234567890123456"
+
+
+@pytest.mark.parametrize("encoded", [
+    " ".join([CODE[:4], CODE[4:8], CODE[8:12], CODE[12:16], CODE[16:]]).encode(),
+    "-".join([CODE[:6], CODE[6:12], CODE[12:]]).encode(),
+    CODE.encode("utf-16-le"),
+    CODE.encode("utf-16-be"),
+    " ".join(CODE).encode("utf-16-le"),
+], ids=["spaced", "dashed", "utf16le", "utf16be", "utf16-spaced"])
+def test_codes_spaced_out_or_in_utf16_are_masked(encoded):
+    """On main a spaced or UTF-16 code was left in clear (issue 11, point 6)."""
+    capture = WireCapture(4096, clock=_clock())
+    capture.record("tx", b"\x1b@code: " + encoded + b"\n\x1dV\x00")
+    raw = _raw_bytes(capture.snapshot().decode())
+    digits = "".join(chr(b) for b in raw if 48 <= b <= 57)
+    assert CODE not in digits
+    assert CODE[4:14] not in digits                  # the middle is gone
+    assert b"\x1b@code: " in raw and raw.endswith(b"\n\x1dV\x00")   # commands kept
+
+
+def test_a_members_mobile_number_is_masked_but_short_numbers_stay():
+    capture = WireCapture(4096, clock=_clock())
+    capture.record("tx", b"member phone 13812345678 qty 2 total 2590\n")
+    raw = bytes(_raw_bytes(capture.snapshot().decode()))
+    assert b"13812345678" not in raw and b"qty 2 total 2590" in raw

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 
+import pytest
+
 from offline_queue import journal_schema, outbox_schema
 from offline_queue.outbox_view import queue_status
 from offline_queue.journal import SqliteJournal
 from offline_queue.store import open_store
+from terminal.errors import QueueError
 
 
 def test_upgrade_from_the_first_schema_backfills_the_counter(tmp_path):
@@ -49,11 +52,9 @@ def test_a_failing_migration_leaves_the_store_as_it_was(tmp_path):
         outbox_schema.MIGRATIONS[1][1](database)
         raise sqlite3.OperationalError("simulated failure half-way")
 
-    try:
-        from offline_queue.store import apply_migrations
+    from offline_queue.store import apply_migrations
+    with pytest.raises(QueueError, match="simulated failure half-way"):  # translated
         apply_migrations(db, [("outbox_0002_pending_counter_and_balances", broken)])
-    except sqlite3.OperationalError:
-        pass
     tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     assert "outbox_totals" not in tables
     db.conn.close()

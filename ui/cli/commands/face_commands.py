@@ -43,9 +43,15 @@ def register(sub) -> None:
     listing = face_sub.add_parser("list", help="enrolled members (no face data)")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=list_command)
-    delete = face_sub.add_parser("delete", help="erase a member's face templates")
-    delete.add_argument("--member", required=True)
+    delete = face_sub.add_parser(
+        "delete", help="erase a member's face templates, verified on the raw files "
+                       "(exit 5: PENDING, finish later with --finish)")
+    delete.add_argument("--member", help="member ID to erase")
     delete.add_argument("--reason", default="member request")
+    delete.add_argument("--finish", action="store_true",
+                        help="complete the pending erasures (after the process that held "
+                             "the store has let go)")
+    delete.add_argument("--json", action="store_true")
     delete.set_defaults(handler=delete_command)
 
 
@@ -88,8 +94,8 @@ def keep_debug_copies(folder: Path, images: list[str]) -> None:
 
 def identify_command(args, ctx) -> int:
     settings = ctx.settings.face
-    amount_fen = (parse_amount(args.amount, max_fen=ctx.settings.terminal.max_amount_fen)
-                  if args.amount else 0)
+    amount_fen = (parse_amount(args.amount, max_fen=ctx.settings.terminal.max_amount_fen,
+                               field="--amount") if args.amount else 0)
     paths = expand_image_paths([Path(p) for p in args.images])
     if not paths:
         raise UserFacingError("the folders hold no images",
@@ -155,8 +161,45 @@ def list_command(args, ctx) -> int:
     return 0
 
 
+EXIT_ERASURE_PENDING = 5
+
+
+def backup_roots(ctx) -> list[Path]:
+    """Where copies of the store are kept: the package's upgrade backups and the data
+    directory's own backups folder."""
+    return [Path(ctx.env.get("PAYTERM_BACKUP_DIR", "/var/backups/payterm")),
+            ctx.path("backups")]
+
+
 def delete_command(args, ctx) -> int:
+    if not args.finish and not args.member:
+        raise UserFacingError("face delete: give --member ID (or --finish)")
     store = open_store_for(ctx)
-    erased = store.delete_member(args.member, args.reason)
-    print(f"已删除 / deleted: {args.member} ({erased} templates erased; deletion recorded)")
-    return 0
+    if args.finish:
+        reports = store.finish_erasures(backup_roots(ctx))
+        if args.member:
+            reports = [r for r in reports if r.member_id == args.member]
+    else:
+        reports = [store.erase_member(args.member, args.reason, backup_roots(ctx))]
+    pending = [r for r in reports if not r.erased]
+    if args.json:
+        print_json({"erasures": [r.as_dict() for r in reports],
+                    "pending": len(pending)})
+    else:
+        if not reports:
+            print("没有待完成的删除 / no erasure pending")
+        for r in reports:
+            print(erasure_line(r))
+    return EXIT_ERASURE_PENDING if pending else 0
+
+
+def erasure_line(report) -> str:
+    checked = len(report.files_checked)
+    if report.erased:
+        return (f"已删除并核验 / ERASED: {report.member_id} ({report.templates_erased} "
+                f"templates; {checked} files read, no copy left)")
+    where = ", ".join(report.remaining)
+    why = "; ".join(report.problems)
+    return (f"待完成 / PENDING: {report.member_id}: copies remain in {where}"
+            + (f" ({why})" if why else "") + "; run `payterm face delete --finish` once "
+            "the kiosk has let go of the store")

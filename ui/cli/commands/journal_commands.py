@@ -10,6 +10,7 @@ from terminal.bilingual import Bilingual
 from terminal.errors import QueueError
 from ui.cli.attempt_view import attempt_row, attempt_to_json, local_time
 from ui.cli.output import print_error, print_json, print_table
+from ui.cli.paging import add_paging_args, page_of, slice_page
 from ui.composition.payments import database_path, open_host, open_journal, resolver
 
 
@@ -25,7 +26,7 @@ def register(sub) -> None:
     journal = sub.add_parser("journal", help="list or show payment attempts")
     journal_sub = journal.add_subparsers(dest="journal_command", required=True)
     listing = journal_sub.add_parser("list", help="newest attempts first")
-    listing.add_argument("--limit", type=int, default=20)
+    add_paging_args(listing, default_limit=20)
     listing.add_argument("--search", default="", help="part of a trade number or masked code")
     listing.add_argument("--unresolved", action="store_true", help="only unknown outcomes")
     listing.add_argument("--held", action="store_true",
@@ -54,18 +55,22 @@ def list_command(args, ctx) -> int:
     journal = open_journal(ctx)
     held = journal.held()
     if args.held:
-        attempts = held
+        page = slice_page(args, held)
     elif args.unresolved:
-        attempts = journal.unresolved()
+        page = slice_page(args, journal.unresolved())
     else:
-        attempts = journal.recent(args.limit, search=args.search)
+        page = page_of(args, journal.count(search=args.search),
+                       lambda limit, offset: journal.recent(limit, offset=offset,
+                                                            search=args.search))
     if args.json:
-        print_json([attempt_to_json(a) for a in attempts])
+        print_json(page.as_json(attempt_to_json))
     else:
         if held:
             print(held_alarm(len(held)))
-        print_table([attempt_row(a) for a in attempts],
+        print_table([attempt_row(a) for a in page.items],
                     ["trade", "time", "amount", "tender", "payer", "state", "reason"])
+        if page.footer():
+            print(page.footer())
     return 0
 
 

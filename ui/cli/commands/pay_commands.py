@@ -46,7 +46,8 @@ def register(sub) -> None:
 
 
 def pay_command(args, ctx) -> int:
-    amount = parse_amount(args.amount, max_fen=ctx.settings.terminal.max_amount_fen)
+    amount = parse_amount(args.amount, max_fen=ctx.settings.terminal.max_amount_fen,
+                          field="--amount")
     journal = open_journal(ctx)
     host = open_host(ctx)
     # Whatever an earlier run left unknown is finished first (after a crash, a power cut).
@@ -96,7 +97,7 @@ def refund_command(args, ctx) -> int:
     host = open_host(ctx)
     attempt = journal.get(args.out_trade_no)
     max_fen = attempt.amount_fen if attempt else ctx.settings.terminal.max_amount_fen
-    amount = parse_amount(args.amount, max_fen=max_fen)
+    amount = parse_amount(args.amount, max_fen=max_fen, field="--amount")
     result = refunds(ctx, host, journal).refund(args.out_trade_no, amount, args.reason)
     if args.json:
         print_json({"accepted": result.accepted, "out_request_no": result.out_request_no,

@@ -18,7 +18,8 @@ from terminal.settings.printer_port import PortKind, parse_printer_port
 from offline_queue.print_jobs import PrintJobStore
 from offline_queue.print_worker import PrintWorker
 from terminal.errors import UserFacingError
-from terminal.receipt import Receipt, ReceiptKind, ReceiptLine, receipt_from_dict
+from terminal.receipt import Receipt, ReceiptKind, ReceiptLine
+from terminal.receipt_input import receipt_from_input
 from ui.cli.output import print_json, print_table
 from ui.composition.payments import store_path_to_open
 
@@ -105,12 +106,12 @@ def print_test(args, ctx) -> int:
 def render_receipt(args, ctx) -> int:
     try:
         data = json.loads(Path(args.source).read_text(encoding="utf-8"))
-        receipt = receipt_from_dict(data)
     except FileNotFoundError:
         raise UserFacingError(f"找不到文件 / file not found: {args.source}") from None
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, OSError) as exc:     # not UTF-8, not JSON, a number too long
         raise UserFacingError(f"小票 JSON 无效 / invalid receipt JSON in {args.source}: "
                               f"{exc}") from None
+    receipt = receipt_from_input(data)
     profile = get_profile(args.profile or ctx.settings.printer.profile)
     options = EncodeOptions(drawer_kick=ctx.settings.printer.drawer_kick,
                             qr_link_template=ctx.settings.printer.qr_link_template)

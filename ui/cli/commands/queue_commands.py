@@ -9,9 +9,11 @@ import time
 
 from terminal.errors import UserFacingError
 from terminal.money import format_amount
-from offline_queue.outbox_view import STATES, get_entry, iter_all, list_entries, queue_status
+from offline_queue.outbox_view import (STATES, count_entries, get_entry, iter_all, list_entries,
+                                       queue_status)
 from ui.cli.attempt_view import local_time
 from ui.cli.output import print_json, print_table
+from ui.cli.paging import add_paging_args, page_of
 from ui.composition.offline import open_host_unless_forced_offline, open_outbox, sync_now
 from ui.composition.payments import open_journal
 
@@ -30,7 +32,7 @@ def register(sub) -> None:
     lst = q.add_parser("list", help="records in creation order")
     lst.add_argument("--state", action="append", choices=STATES,
                      help="only these states (repeatable); exceptions are 'declined'")
-    lst.add_argument("--limit", type=int, default=50)
+    add_paging_args(lst, default_limit=50)
     lst.add_argument("--json", action="store_true")
     lst.set_defaults(handler=list_command)
     show = q.add_parser("show", help="one record with its journal history")
@@ -86,12 +88,17 @@ def _rows(entries: list[dict]) -> list[dict]:
 
 def list_command(args, ctx) -> int:
     journal = open_journal(ctx, check_integrity=False)
-    entries = list_entries(journal.db, states=tuple(args.state or ()), limit=args.limit)
+    states = tuple(args.state or ())
+    page = page_of(args, count_entries(journal.db, states=states),
+                   lambda limit, offset: list_entries(journal.db, states=states, limit=limit,
+                                                      offset=offset))
     if args.json:
-        print_json(entries)
+        print_json(page.as_json())
     else:
-        print_table(_rows(entries), ["trade", "time", "tender", "amount", "member", "state",
-                                     "tries", "note"])
+        print_table(_rows(page.items), ["trade", "time", "tender", "amount", "member", "state",
+                                        "tries", "note"])
+        if page.footer():
+            print(page.footer())
     return EXIT_OK
 
 
@@ -118,7 +125,7 @@ def retry_command(args, ctx) -> int:
     outbox = open_outbox(ctx, journal)
     if args.all_dead:
         numbers = [e["out_trade_no"] for e in list_entries(journal.db, states=("dead",),
-                                                           limit=1_000_000)]
+                                                           limit=None)]
     elif args.out_trade_no:
         numbers = [args.out_trade_no]
     else:

@@ -80,7 +80,8 @@ def _refused(args, exc: OfflineRefused) -> int:
 
 
 def member_pay_command(args, ctx) -> int:
-    amount = parse_amount(args.amount, max_fen=ctx.settings.terminal.max_amount_fen)
+    amount = parse_amount(args.amount, max_fen=ctx.settings.terminal.max_amount_fen,
+                          field="--amount")
     evidence = _evidence(args.evidence)
     journal = open_journal(ctx)
     outbox = open_outbox(ctx, journal)
@@ -122,8 +123,9 @@ def member_balance_command(args, ctx) -> int:
 
 def cash_pay_command(args, ctx) -> int:
     max_fen = ctx.settings.terminal.max_amount_fen
-    amount = parse_amount(args.amount, max_fen=max_fen)
-    tendered = parse_amount(args.tendered, max_fen=10 * max_fen) if args.tendered else None
+    amount = parse_amount(args.amount, max_fen=max_fen, field="--amount")
+    tendered = (parse_amount(args.tendered, max_fen=10 * max_fen, field="--tendered")
+                if args.tendered else None)
     journal = open_journal(ctx)
     outbox = open_outbox(ctx, journal)
     host = open_host_unless_forced_offline(ctx)
