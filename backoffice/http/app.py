@@ -26,6 +26,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from backoffice.faces.template_key import key_path, load_template_cipher
 from backoffice.gateway.dispatch import Gateway
 from backoffice.locations import resolve_locations
 from backoffice.log_setup import setup_logging
@@ -129,6 +130,9 @@ def create_app() -> Starlette:
     settings = load_settings(settings_file(config.config_file, locations.settings_file))
     key = ensure_signing_key(locations.private_key, locations.public_key)
     engine = open_engine(config.database_url, settings, application="gateway")
-    gateway = Gateway(engine, settings, key)
+    face_cipher = load_template_cipher(key_path(settings.face_key_file, locations.face_key))
+    if face_cipher is None:
+        log.warning("no face template key: member face enrolment and sync are refused")
+    gateway = Gateway(engine, settings, key, face_cipher=face_cipher)
     log.info("worker %d ready", os.getpid())
     return build_app(gateway, engine, settings.max_request_bytes)
