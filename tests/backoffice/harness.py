@@ -25,6 +25,8 @@ from sqlalchemy.engine import Connection, Engine
 from backoffice.faces.template_key import TemplateCipher
 from backoffice.gateway.dispatch import Gateway
 from backoffice.http.app import GATEWAY_PATH, build_app
+from backoffice.manager.routes import manager_routes
+from backoffice.manager.sessions import SessionSigner
 from backoffice.members.accounts import add_member
 from backoffice.registry.terminals import add_terminal
 from backoffice.settings import BackofficeSettings
@@ -68,7 +70,9 @@ class InProcessBackoffice:
         self.engine = open_engine(database_url, settings, application="test")
         self.gateway = Gateway(self.engine, settings, key, clock=clock,
                                face_cipher=face_cipher)
-        app = build_app(self.gateway, self.engine, settings.max_request_bytes)
+        manager = manager_routes(self.engine, SessionSigner(os.urandom(32)),
+                                 settings.manager_session_hours, clock=clock)
+        app = build_app(self.gateway, self.engine, settings.max_request_bytes, manager)
         self.port = free_port()
         self._server = uvicorn.Server(uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_config=None, access_log=False,
