@@ -87,8 +87,8 @@ def _table(headers: list[tuple[str, bool]], rows: list[list[str]], empty: str) -
 def overview_page(view: Overview, lang: str, username: str, csrf: str, now: float) -> str:
     t = lambda key: text(key, lang)  # noqa: E731
     e = escape
-    store = view.store_id or t("all_stores")
-    logout = (f'<span>{e(username)} · {e(t("store"))} {e(store)}</span>'
+    store = f'{t("store")} {view.store_id}' if view.store_id else t("all_stores")
+    logout = (f'<span>{e(username)} · {e(store)}</span>'
               f'<form method="post" action="/manager/logout"><input type="hidden" '
               f'name="csrf" value="{e(csrf)}"><button type="submit">{e(t("logout"))}'
               f'</button></form>')
@@ -121,7 +121,7 @@ def overview_page(view: Overview, lang: str, username: str, csrf: str, now: floa
             seen = f'<span class="warn" title="{e(t("stale"))}">{seen}</span>'
         applied = r["gallery_applied"]
         gallery = f'{"—" if applied is None else applied} / {r["gallery_current"]}'
-        if applied is None or applied < r["gallery_current"]:
+        if (applied or 0) < r["gallery_current"]:
             gallery = f'<span class="warn">{gallery} {e(t("behind"))}</span>'
         terminal_rows.append([e(r["terminal_id"]), e(r["store_id"]), e(t(r["status"])), seen,
                               e(r["version"] or "—"), e(_diag(r["diag"])), gallery])

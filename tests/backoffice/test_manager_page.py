@@ -18,6 +18,7 @@ from backoffice.storage.schema_faces import manager_users
 from terminal.host_batch_messages import OfflineRecord, OfflineTender
 from terminal.host_messages import MemberPayRequest
 from tests.backoffice.harness import in_transaction
+from tests.backoffice.test_faces import RECOGNIZER, consent, template
 
 PASSWORD = "correct horse 12"
 
@@ -35,6 +36,8 @@ def page(backoffice, terminal, client):
     client.ping({"version": "0.2.0", "offline_backlog": {"count": 3, "amount": "45.60",
                                                          "oldest_created_at": time.time() - 900},
                  "diag": {"overall": "warn", "warned": ["printer"], "failed": []}})
+    client.face_enrol("M001", RECOGNIZER, [template(1), template(2)], consent())
+    client.face_sync(client.face_sync(0, RECOGNIZER).gallery_version, RECOGNIZER)
     base = backoffice.url.replace("/gateway.do", "")
     with httpx.Client(base_url=base, trust_env=False, follow_redirects=False) as browser:
         yield backoffice, browser
@@ -59,7 +62,7 @@ def test_login_then_the_overview_shows_what_the_manager_needs(page):
     assert "今日收款" in html and "¥12.34" in html and "T0001" in html
     assert "迟到拒绝" in html and "T0001OFF1" in html and "ACQ.BUYER_BALANCE_NOT_ENOUGH" in html
     assert "¥45.60" in html and "warn printer" in html and "0.2.0" in html
-    assert "100,000" in html
+    assert "100,000" in html and 'id="faces-enrolled">1<' in html
     english = browser.get("/manager/?lang=en").text
     assert "takings per terminal and tender" in english and "late decline" in english
     assert "takings per terminal and tender" in browser.get("/manager/").text    # the choice is remembered
