@@ -16,6 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from offline_queue.face_gallery_store import GallerySyncStore
 from offline_queue.field_cipher import FieldCipher, load_or_create_key
 from offline_queue.store import open_store, transaction, translate_sqlite_error
 from terminal.errors import UserFacingError
@@ -41,7 +42,7 @@ def check_phone(phone: str) -> str:
     return digits
 
 
-class FaceStore:
+class FaceStore(GallerySyncStore):
     """Blocking; use from one thread (each thread opens its own FaceStore)."""
 
     def __init__(self, db: sqlite_utils.Database, cipher: FieldCipher) -> None:

@@ -17,6 +17,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import Any, Callable, Protocol
+
+from terminal.ports.face import FaceGallery
 
 
 class ChangeAction(str, Enum):
@@ -55,3 +58,69 @@ def gallery_fresh(last_synced_at_s: float | None, now_s: float, max_age_s: float
     if last_synced_at_s is None:
         return False
     return 0 <= now_s - last_synced_at_s <= max_age_s
+
+
+class FaceSyncHost(Protocol):
+    def face_sync(self, since_version: int, template_version: str) -> GalleryDelta: ...
+
+
+class SyncedGalleryStore(Protocol):
+    def gallery_state(self) -> tuple[int, float | None]: ...
+
+    def apply_gallery_page(self, delta: GalleryDelta, template_version: str,
+                           now: float) -> tuple[int, int]: ...
+
+
+@dataclass
+class SyncOutcome:
+    version: int = 0
+    added: int = 0
+    removed: int = 0
+    pages: int = 0
+
+
+#: A sync stops after this many pages (200 members each); the next one continues.
+MAX_PAGES_PER_SYNC = 500
+
+
+def sync_gallery(host: FaceSyncHost, store: SyncedGalleryStore, template_version: str,
+                 clock: Callable[[], float], *,
+                 on_page: Callable[[GalleryDelta], None] | None = None,
+                 max_pages: int = MAX_PAGES_PER_SYNC) -> SyncOutcome:
+    """Bring the store (and, through ``on_page``, the in-memory gallery) to the back
+    office's gallery version. Host errors propagate (the store keeps what was applied).
+    When anything changed, one more ask "since" the new version gives the back office its
+    receipt at once, so an erasure shows as reached within this sync."""
+    outcome = SyncOutcome()
+    since, _ = store.gallery_state()
+    changed = False
+    while outcome.pages < max_pages:
+        delta = host.face_sync(since, template_version)
+        added, removed = store.apply_gallery_page(delta, template_version, clock())
+        if on_page is not None:
+            on_page(delta)
+        outcome.pages += 1
+        outcome.added += added
+        outcome.removed += removed
+        changed = changed or bool(delta.changes) or delta.reset
+        since = delta.gallery_version
+        if not delta.more:
+            break
+    if changed and outcome.pages < max_pages:
+        receipt = host.face_sync(since, template_version)
+        store.apply_gallery_page(receipt, template_version, clock())
+        if on_page is not None:
+            on_page(receipt)
+        since = receipt.gallery_version
+    outcome.version = since
+    return outcome
+
+
+def apply_to_gallery(gallery: FaceGallery, delta: GalleryDelta,
+                     decode: Callable[[bytes], Any], template_version: str) -> None:
+    """The same page applied to the in-memory gallery the kiosk identifies against."""
+    for change in delta.changes:
+        gallery.remove_member(change.member_id)
+        if change.action is ChangeAction.ADD:
+            gallery.add_member(change.member_id, [decode(t) for t in change.templates],
+                               template_version)

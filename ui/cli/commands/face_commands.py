@@ -7,6 +7,7 @@ encrypted templates is stored (unless ``face.keep_debug_images`` is on).
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import cv2
@@ -14,12 +15,13 @@ import cv2
 from drivers.camera.image_files import UnreadableImage, expand_image_paths, load_image
 from drivers.face.frame_facts import frame_facts
 from terminal.errors import UserFacingError
+from terminal.face_gallery_sync import sync_gallery
 from terminal.face_identification import identify
 from terminal.face_policy import assess_quality, passive_liveness
 from terminal.money import parse_amount
 from ui.cli.output import print_json, print_table
 from ui.services.face_enrolment import enrol_member
-from ui.composition.face import build_face_pay, open_store_for
+from ui.composition.face import build_face_pay, open_store_for, template_version_for
 
 
 def register(sub) -> None:
@@ -47,6 +49,10 @@ def register(sub) -> None:
     delete.add_argument("--member", required=True)
     delete.add_argument("--reason", default="member request")
     delete.set_defaults(handler=delete_command)
+    sync = face_sub.add_parser("sync", help="bring this terminal's copy of the store's face "
+                                            "gallery up to the back office's")
+    sync.add_argument("--json", action="store_true")
+    sync.set_defaults(handler=sync_command)
 
 
 def read_image(path: str):
@@ -159,4 +165,19 @@ def delete_command(args, ctx) -> int:
     store = open_store_for(ctx)
     erased = store.delete_member(args.member, args.reason)
     print(f"已删除 / deleted: {args.member} ({erased} templates erased; deletion recorded)")
+    return 0
+
+
+def sync_command(args, ctx) -> int:
+    store = open_store_for(ctx)
+    outcome = sync_gallery(ctx.host_client(), store, template_version_for(ctx), time.time)
+    result = {"gallery_version": outcome.version, "added": outcome.added,
+              "removed": outcome.removed, "pages": outcome.pages,
+              "enrolled": store.enrolled_count()}
+    if args.json:
+        print_json(result)
+    else:
+        print(f"人脸库已同步 / face gallery synced to version {outcome.version}: "
+              f"{outcome.added} added or replaced, {outcome.removed} removed; "
+              f"{result['enrolled']} members enrolled here")
     return 0
