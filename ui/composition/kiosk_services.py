@@ -47,6 +47,35 @@ def face_store_factory(ctx: AppContext):
     return make
 
 
+def gallery_sync_factory(ctx: AppContext, runtime):
+    """Makes the face gallery's sync worker once the gallery is loaded (None: no sync,
+    e.g. forced offline or ``face.gallery_sync_interval_s = 0``)."""
+    interval = ctx.settings.face.gallery_sync_interval_s
+    if interval <= 0 or ctx.settings.offline.forced_offline:
+        return None
+
+    def make(gallery, template_version: str):
+        from drivers.face.enrolment import template_from_bytes
+        from ui.services.face_gallery_worker import GallerySyncWorker
+        return GallerySyncWorker(_LazyHost(runtime), face_store_factory(ctx), gallery,
+                                 template_version, template_from_bytes, interval)
+    return make
+
+
+class _LazyHost:
+    """The runtime's host client, taken when the worker first syncs."""
+
+    def __init__(self, runtime) -> None:
+        self._runtime = runtime
+
+    def face_sync(self, since_version: int, template_version: str):
+        host = self._runtime.host()
+        if host is None:
+            from terminal.errors import HostUnreachable
+            raise HostUnreachable("no host configured for the face gallery sync")
+        return host.face_sync(since_version, template_version)
+
+
 def configured_camera(ctx: AppContext):
     """The camera from settings, or (None, why not)."""
     try:
@@ -107,7 +136,8 @@ def build_services(ctx: AppContext, *, camera_source=None, code_reader=None,
     _start_sync(ctx, runtime, stoppers)
     face = FaceService(bridge, ctx.settings, face_loader_fn or face_loader(ctx), camera=camera,
                        store_factory=face_store_factory(ctx),
-                       recorded_by=ctx.settings.terminal.terminal_id)
+                       recorded_by=ctx.settings.terminal.terminal_id,
+                       gallery_sync_factory=gallery_sync_factory(ctx, runtime))
     face.begin_loading()
     stoppers.append(face.stop)
     services = KioskServices(
