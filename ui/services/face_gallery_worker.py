@@ -52,7 +52,11 @@ class GallerySyncWorker:
         return True
 
     def _run(self) -> None:
-        store = self._store_factory()
+        try:
+            store = self._store_factory()
+        except Exception:
+            log.exception("face gallery sync: cannot open the face store")
+            return
         try:
             self.last_synced_at = store.gallery_state()[1]   # type: ignore[attr-defined]
             while not self._stop.is_set():
@@ -75,6 +79,10 @@ class GallerySyncWorker:
         except TerminalError as exc:
             self.last_error = str(exc)
             log.warning("face gallery sync failed: %s", exc)
+            return
+        except Exception as exc:      # a bug must not end the worker: log, retry later
+            self.last_error = f"{type(exc).__name__}: {exc}"
+            log.exception("face gallery sync failed unexpectedly")
             return
         self.last_synced_at = self._clock()
         self.last_error = ""
