@@ -83,6 +83,9 @@ class FaceSettings:
     gallery_sync_interval_s: float = setting(60.0, min=0.0, max=3600.0,
                                              doc="how often the kiosk asks the back office "
                                                  "for gallery changes; 0: never")
+    enrol_at_back_office: bool = setting(False, doc="send enrolments with their consent "
+                                                    "record to the back office (with "
+                                                    "payterm-backoffice: true)")
     gallery_max_age_s: float = setting(0.0, min=0.0, max=7 * 86_400.0,
                                        doc="0: off; else face-pay stops when the gallery was "
                                            "not synced for this long (900 with a back office)")

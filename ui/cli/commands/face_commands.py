@@ -20,6 +20,7 @@ from terminal.face_identification import identify
 from terminal.face_policy import assess_quality, passive_liveness
 from terminal.money import parse_amount
 from ui.cli.output import print_json, print_table
+from ui.services.backoffice_enrolment import BackOfficeEnrolmentStore
 from ui.services.face_enrolment import enrol_member
 from ui.composition.face import build_face_pay, open_store_for, template_version_for
 
@@ -70,8 +71,11 @@ def enroll_command(args, ctx) -> int:
             + ctx.settings.face.consent_text)
     samples = [(path, read_image(path)) for path in args.image]
     face_pay = build_face_pay(ctx)
+    store = face_pay.store
+    if ctx.settings.face.enrol_at_back_office:
+        store = BackOfficeEnrolmentStore(store, ctx.host_client())
     report = enrol_member(engine=face_pay.engine, gallery=face_pay.gallery,
-                          store=face_pay.store, settings=ctx.settings.face,
+                          store=store, settings=ctx.settings.face,
                           member_id=args.member, phone=args.phone, samples=samples,
                           consent_given=True, consent_text=ctx.settings.face.consent_text,
                           recorded_by=f"cli:{ctx.settings.terminal.terminal_id}")
