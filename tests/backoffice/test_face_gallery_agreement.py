@@ -14,7 +14,7 @@ from terminal.errors import HostRejected
 from terminal.face_gallery_sync import sync_gallery
 from tests.backoffice.harness import in_transaction
 from tests.backoffice.test_faces import RECOGNIZER, consent, template
-from tests.contract.host.conftest import make_client
+from tests.contract.host.conftest import make_client, sim, sim_config  # noqa: F401
 
 
 def gallery_story(client, erase, store) -> list:
@@ -76,7 +76,7 @@ def test_the_back_office_tells_the_same_story(backoffice, terminal, tmp_path):
             conn, member_id, now, pay_out_balance=True))
 
     store = open_face_store(tmp_path / "t.db", tmp_path / "t.key")
-    with backoffice.client(terminal) as client:    # (this folder's `client` is the sim's)
+    with backoffice.client(terminal) as client:
         story = gallery_story(client, erase, store)
     store.close()
     assert story[1].gallery_version == 1 and story[1].templates_stored == 2
