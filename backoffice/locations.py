@@ -17,6 +17,8 @@ SETTINGS_FILE = "backoffice.toml"
 KEYS_DIR = "keys"
 PRIVATE_KEY_FILE = "backoffice_private.pem"
 PUBLIC_KEY_FILE = "backoffice_public.pem"
+FACE_KEY_FILE = "face_templates.key"
+MANAGER_SECRET_FILE = "manager_session.key"
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,16 @@ class Locations:
     @property
     def public_key(self) -> Path:
         return self.data_dir / KEYS_DIR / PUBLIC_KEY_FILE
+
+    @property
+    def face_key(self) -> Path:
+        """Default place of the operator's face template key."""
+        return self.data_dir / KEYS_DIR / FACE_KEY_FILE
+
+    @property
+    def manager_secret(self) -> Path:
+        """Signs the manager page's session cookies (same file on every instance)."""
+        return self.data_dir / KEYS_DIR / MANAGER_SECRET_FILE
 
 
 def resolve_locations(data_dir: str | os.PathLike[str] | None) -> Locations:

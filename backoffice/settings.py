@@ -49,6 +49,10 @@ class BackofficeSettings:
     #: HTTP keep-alive, longer than the terminal's 30 s so the server never closes a
     #: connection the terminal is about to reuse for a payment.
     http_keepalive_s: float = 75.0
+    #: The operator's face template key file ("": ``<data dir>/keys/face_templates.key``).
+    face_key_file: str = ""
+    #: The store manager's page: a login lasts this long.
+    manager_session_hours: float = 8.0
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -57,7 +61,7 @@ class BackofficeSettings:
                 raise SettingError(item.name, "must be a finite number")
         _positive(self, "max_clock_skew_s", "rate_limit_per_s", "request_deadline_s",
                   "lock_timeout_s", "statement_timeout_s", "db_pool_timeout_s",
-                  "http_keepalive_s")
+                  "http_keepalive_s", "manager_session_hours")
         _at_least(self, 1, "max_request_bytes", "rate_limit_burst", "db_pool_size",
                   "offline_max_age_days")
         _at_least(self, 0, "db_max_overflow")

@@ -19,8 +19,12 @@ from typing import Iterable
 
 import sqlite_utils
 
+<<<<<<< HEAD
 from offline_queue.face_erasure import (ErasureReport, complete, marks_of,
                                         record_outcome)
+=======
+from offline_queue.face_gallery_store import GallerySyncStore
+>>>>>>> issue-14
 from offline_queue.field_cipher import FieldCipher, load_or_create_key
 from offline_queue.store import open_store, transaction, translate_sqlite_error
 from terminal.errors import UserFacingError
@@ -46,7 +50,7 @@ def check_phone(phone: str) -> str:
     return digits
 
 
-class FaceStore:
+class FaceStore(GallerySyncStore):
     """Blocking; use from one thread (each thread opens its own FaceStore)."""
 
     def __init__(self, db: sqlite_utils.Database, cipher: FieldCipher) -> None:

@@ -53,6 +53,20 @@ def create_velocity_table(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX face_payments_member ON face_payments(member_id, at)")
 
 
+def create_gallery_sync_state(db: sqlite_utils.Database) -> None:
+    """The store gallery synced from the back office: which members came from it
+    (``source``), and the gallery version applied with the time of the last sync."""
+    db.execute("ALTER TABLE face_members ADD COLUMN source TEXT NOT NULL DEFAULT 'local'")
+    db.execute("""CREATE TABLE face_gallery_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL CHECK (version >= 0),
+        synced_at REAL NOT NULL)""")
+
+
 MIGRATIONS = [("face_store_0001_create", create_face_tables),
               ("face_store_0002_velocity", create_velocity_table),
+<<<<<<< HEAD
               ("face_store_0003_erasures", create_erasure_table)]
+=======
+              ("face_store_0003_gallery_sync", create_gallery_sync_state)]
+>>>>>>> issue-14

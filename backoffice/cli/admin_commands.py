@@ -7,6 +7,7 @@ import argparse
 from backoffice.cli.context import Context
 from backoffice.cli.output import print_json
 from backoffice.http.app import ServeConfig
+from backoffice.manager.sessions import load_or_create_secret
 from backoffice.server import DEFAULT_LISTEN, parse_listen, prepare_database, run_server
 from backoffice.storage.engine import display_url
 from backoffice.storage.migrate import upgrade
@@ -50,6 +51,8 @@ def migrate_command(args: argparse.Namespace, ctx: Context) -> int:
 def serve_command(args: argparse.Namespace, ctx: Context) -> int:
     listen = parse_listen(args.listen)
     key = ctx.signing_key()
+    # Made here once, so the workers (started together) only read it.
+    load_or_create_secret(ctx.locations.manager_secret)
     state = prepare_database(ctx.database_url, ctx.settings, migrate=not args.no_migrate)
     print(f"payterm-backoffice: {display_url(ctx.database_url)} ({state}); "
           f"key {key.fingerprint[:16]}; http://{args.listen}/gateway.do with "

@@ -8,6 +8,7 @@ import re
 from backoffice.cli.context import Context
 from backoffice.cli.output import print_json, print_table
 from backoffice.errors import SettingError
+from backoffice.faces.reports import member_face_summary
 from backoffice.members.accounts import (MemberInfo, add_member, list_members,
                                          require_member, set_frozen, top_up)
 from backoffice.members.erasure import delete_member
@@ -87,8 +88,19 @@ def add_command(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def show_command(args: argparse.Namespace, ctx: Context) -> int:
-    info = ctx.run(lambda conn, now: require_member(conn, args.member_id), write=False)
-    return _print_member(args, info)
+    def read(conn, now):
+        return require_member(conn, args.member_id), member_face_summary(conn, args.member_id)
+    info, face = ctx.run(read, write=False)
+    if args.json:
+        print_json({**info.as_dict(), "face": face})
+        return 0
+    _print_member(args, info)
+    if face["enrolled"]:
+        print(f"人脸 face: enrolled, {face['templates']} templates, consent "
+              f"{face['consent_version']} recorded by {face['consent_recorded_by']}")
+    else:
+        print("人脸 face: not enrolled")
+    return 0
 
 
 def list_command(args: argparse.Namespace, ctx: Context) -> int:

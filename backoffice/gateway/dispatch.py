@@ -21,6 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 from backoffice.errors import StorageFull, StorageUnavailable
 from backoffice.gateway import fields
 from backoffice.gateway.envelope import Envelope, EnvelopeRefused, parse_envelope
+from backoffice.faces.template_key import TemplateCipher
 from backoffice.gateway.methods import MethodSpec, build_methods
 from backoffice.gateway.rate_limit import RateLimiter
 from backoffice.gateway.replies import Reply, invalid, system_error
@@ -43,12 +44,13 @@ class Gateway:
     """Serves protocol requests; thread-safe (one per server process)."""
 
     def __init__(self, engine: Engine, settings: BackofficeSettings, signing_key: SigningKey,
-                 *, clock: Callable[[], float] = time.time) -> None:
+                 *, clock: Callable[[], float] = time.time,
+                 face_cipher: TemplateCipher | None = None) -> None:
         self._engine = engine
         self._settings = settings
         self._signing_key = signing_key
         self._clock = clock
-        self._methods = build_methods(settings)
+        self._methods = build_methods(settings, face_cipher)
         self._keys = PublicKeyCache()
         self._limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
         self._conflict_budget = RateLimiter(_CONFLICT_SEARCH_RATE, _CONFLICT_SEARCH_BURST)

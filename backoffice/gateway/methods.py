@@ -1,9 +1,10 @@
 """The method table: every protocol method, how its ``biz_content`` is read, what runs
 it, whether it writes, and which request fields every answer echoes.
 
-This is where later work plugs in: the face gallery's sync method
-(``payterm.face.sync``) and the wallet connectors (replacing the ``alipay.trade.pay``
-entry, and routing query/cancel/refund of wallet trades) are new rows here.
+The face gallery's methods (``payterm.face.enrol``, ``payterm.face.sync``) need the
+operator's template key; without it they answer a clear refusal. The wallet connectors
+(replacing the ``alipay.trade.pay`` entry, and routing query/cancel/refund of wallet
+trades) are new rows here.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ from typing import Any, Callable
 
 from sqlalchemy.engine import Connection
 
+from backoffice.faces import face_methods
+from backoffice.faces.template_key import TemplateCipher
 from backoffice.gateway.replies import Reply
 from backoffice.registry.identity import Caller
 from backoffice.registry.ping_reports import parse_ping, run_ping
@@ -20,7 +23,7 @@ from backoffice.settings import BackofficeSettings
 from backoffice.trades import daily_bill, member_pay, offline_batch, trade_control
 from backoffice.wallets.not_configured import parse_wallet_pay, refuse_wallet_pay
 from drivers.host.wire import (METHOD_BATCH_UPLOAD, METHOD_BILL_DAILY, METHOD_CANCEL,
-                               METHOD_MEMBER_BALANCE, METHOD_MEMBER_PAY, METHOD_PAY,
+                               METHOD_FACE_ENROL, METHOD_FACE_SYNC, METHOD_MEMBER_BALANCE, METHOD_MEMBER_PAY, METHOD_PAY,
                                METHOD_PING, METHOD_QUERY, METHOD_REFUND)
 
 Runner = Callable[[Connection, Caller, Any, float], Reply]
@@ -36,7 +39,8 @@ class MethodSpec:
     echo: tuple[str, ...] = ()
 
 
-def build_methods(settings: BackofficeSettings) -> dict[str, MethodSpec]:
+def build_methods(settings: BackofficeSettings,
+                  face_cipher: TemplateCipher | None = None) -> dict[str, MethodSpec]:
     max_age_s = offline_batch.max_age_s(settings.offline_max_age_days)
 
     def run_batch(conn: Connection, caller: Caller, upload: Any, now: float) -> Reply:
@@ -58,6 +62,10 @@ def build_methods(settings: BackofficeSettings) -> dict[str, MethodSpec]:
         MethodSpec(METHOD_BATCH_UPLOAD, offline_batch.parse_batch, run_batch, writes=True),
         MethodSpec(METHOD_BILL_DAILY, daily_bill.parse_bill, daily_bill.run_bill,
                    writes=False, echo=("bill_date",)),
+        MethodSpec(METHOD_FACE_ENROL, face_methods.parse_enrol,
+                   face_methods.run_enrol(face_cipher), writes=True, echo=("member_id",)),
+        MethodSpec(METHOD_FACE_SYNC, face_methods.parse_sync,
+                   face_methods.run_sync(face_cipher), writes=True),
         # Wallet codes: refused until the connectors of issue 15 replace this row.
         MethodSpec(METHOD_PAY, parse_wallet_pay, refuse_wallet_pay, writes=False,
                    echo=("out_trade_no",)),

@@ -1,7 +1,8 @@
 """The ASGI app: ``POST /gateway.do`` (the host protocol) and ``GET /healthz``.
 
-Routes are a list so that later parts mount beside them: the store manager's page under
-``/manager`` (its own login), nothing else shares the gateway's path. The gateway's work
+Routes are a list so that parts mount beside them: the store manager's page under
+``/manager`` (its own login, ``backoffice.manager.routes``); nothing else shares the
+gateway's path. The gateway's work
 (database and RSA) runs in Starlette's thread pool; the event loop only moves bytes.
 
 Each uvicorn worker process builds its own app through ``create_app()`` (a factory),
@@ -26,8 +27,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from backoffice.faces.template_key import key_path, load_template_cipher
 from backoffice.gateway.dispatch import Gateway
 from backoffice.locations import resolve_locations
+from backoffice.manager.routes import manager_routes
+from backoffice.manager.sessions import SessionSigner, load_or_create_secret
 from backoffice.log_setup import setup_logging
 from backoffice.settings import load_settings
 from backoffice.signing_keys import ensure_signing_key
@@ -104,13 +108,15 @@ def health_routes(engine: sa.Engine) -> list[BaseRoute]:
     return [Route("/healthz", healthz, methods=["GET"])]
 
 
-def build_app(gateway: Gateway, engine: sa.Engine, max_request_bytes: int) -> Starlette:
+def build_app(gateway: Gateway, engine: sa.Engine, max_request_bytes: int,
+              manager: list[BaseRoute] | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
         engine.dispose()
 
-    routes = gateway_routes(gateway, max_request_bytes) + health_routes(engine)
+    routes = (gateway_routes(gateway, max_request_bytes) + health_routes(engine)
+              + list(manager or []))
     return Starlette(routes=routes, lifespan=lifespan)
 
 
@@ -129,6 +135,11 @@ def create_app() -> Starlette:
     settings = load_settings(settings_file(config.config_file, locations.settings_file))
     key = ensure_signing_key(locations.private_key, locations.public_key)
     engine = open_engine(config.database_url, settings, application="gateway")
-    gateway = Gateway(engine, settings, key)
+    face_cipher = load_template_cipher(key_path(settings.face_key_file, locations.face_key))
+    if face_cipher is None:
+        log.warning("no face template key: member face enrolment and sync are refused")
+    gateway = Gateway(engine, settings, key, face_cipher=face_cipher)
+    signer = SessionSigner(load_or_create_secret(locations.manager_secret))
+    manager = manager_routes(engine, signer, settings.manager_session_hours)
     log.info("worker %d ready", os.getpid())
-    return build_app(gateway, engine, settings.max_request_bytes)
+    return build_app(gateway, engine, settings.max_request_bytes, manager)

@@ -1,8 +1,8 @@
 """Deleting a member: erase the personal data, keep the books.
 
-What goes: the phone number (and, once the face gallery exists, every face template
-and the member's place in each store's gallery, so the deletion reaches the terminals
-by the gallery's delta sync). What stays: the member id as a tombstone (status
+What goes: the phone number, every face template (the consent record is marked
+withdrawn), and the member's place in the store's gallery: a gallery change in the same
+transaction, so the deletion reaches every terminal by the delta sync. What stays: the member id as a tombstone (status
 ``deleted``; the id is never given to anyone else), its trades and balance ledger,
 which are financial records. A ``member_erasures`` row records when and what was erased
 (never the data itself), so the erasure can be shown.
@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy.engine import Connection
 
 from backoffice.errors import Refused
+from backoffice.faces.gallery import erase_faces
 from backoffice.members.accounts import (LedgerKind, MemberStatus, move_balance,
                                          require_member)
 from backoffice.storage.schema import member_erasures, members
@@ -42,10 +43,9 @@ def delete_member(conn: Connection, member_id: str, now: float, *,
     conn.execute(members.update().where(members.c.member_id == member_id).values(
         status=MemberStatus.DELETED.value, phone=None, phone_last4="", erased_at=now,
         updated_at=now))
-    erased: dict[str, Any] = {"phone": True, "face_templates": 0,
-                              "paid_out_fen": paid_out}
-    # The face gallery (follow-up) erases its templates here, in this transaction, and
-    # records a gallery change so every terminal of the store drops them.
+    templates, gallery_version = erase_faces(conn, member_id, member.store_id, now)
+    erased: dict[str, Any] = {"phone": True, "face_templates": templates,
+                              "gallery_version": gallery_version, "paid_out_fen": paid_out}
     conn.execute(member_erasures.insert().values(
         member_id=member_id, store_id=member.store_id, erased_at=now,
         erased=json.dumps(erased, sort_keys=True)))

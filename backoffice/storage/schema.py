@@ -183,3 +183,7 @@ member_erasures = sa.Table(
     sa.Column("erased_at", Epoch, nullable=False),
     sa.Column("erased", sa.Text, nullable=False),     # JSON: what was removed, counts
 )
+
+# The face gallery's and the manager page's tables (migration 0002_faces) join the same
+# metadata; imported last because they use the names above.
+from backoffice.storage import schema_faces  # noqa: E402,F401  (registers its tables)

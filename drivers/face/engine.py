@@ -52,7 +52,7 @@ class InsightFaceEngine:
         self._liveness = PassiveLiveness(paths.antispoof_v2, paths.antispoof_v1se,
                                          paths.antispoof_celeba, threads)
         #: Templates from another recognizer are not comparable: the version names it.
-        self.template_version = f"w600k_mbf:{sha256_of(paths.recognizer)[:8]}"
+        self.template_version = recognizer_template_version(paths.recognizer)
 
     @property
     def has_landmarks(self) -> bool:
@@ -124,3 +124,9 @@ def load_engine(models_dir: Path, settings: FaceSettings) -> InsightFaceEngine:
              settings.det_size, settings.threads, engine.has_landmarks,
              engine.template_version)
     return engine
+
+
+def recognizer_template_version(recognizer: Path) -> str:
+    """Names the recognizer a template was made by (templates of two are not comparable);
+    the back office's gallery sync sends only templates of this version."""
+    return f"w600k_mbf:{sha256_of(recognizer)[:8]}"

@@ -32,8 +32,9 @@ import math
 from dataclasses import dataclass
 from typing import Callable, Mapping
 
+from drivers.host.face_answer_checks import face_enrol_problems, face_sync_problems
 from drivers.host.wire import (METHOD_BATCH_UPLOAD, METHOD_BILL_DAILY, METHOD_CANCEL,
-                               METHOD_MEMBER_BALANCE, METHOD_MEMBER_PAY, METHOD_PAY,
+                               METHOD_FACE_ENROL, METHOD_FACE_SYNC, METHOD_MEMBER_BALANCE, METHOD_MEMBER_PAY, METHOD_PAY,
                                METHOD_PING, METHOD_QUERY, METHOD_REFUND)
 from terminal.errors import AnswerInconsistent
 from terminal.host_batch_messages import BatchOutcome
@@ -59,6 +60,8 @@ class Asked:
     refund_fen: int | None = None
     bill_date: str = ""
     records: tuple[tuple[str, int], ...] = ()      # batch: (out_trade_no, amount fen)
+    since_version: int = 0                         # face sync
+    templates_sent: int = 0                        # face enrol
 
 
 def check_answer(asked: Asked, payload: Mapping[str, object], *,
@@ -267,8 +270,18 @@ def _bill(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> Non
         problems.append("trades missing")
 
 
+def _face_enrol(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> None:
+    problems += face_enrol_problems(asked.member_id, asked.templates_sent, payload,
+                                    code == CODE_SUCCESS)
+
+
+def _face_sync(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> None:
+    problems += face_sync_problems(asked.since_version, payload, code == CODE_SUCCESS)
+
+
 _RULES: dict[str, Callable[[Asked, Mapping, str, list[str]], None]] = {
     METHOD_PAY: _pay, METHOD_MEMBER_PAY: _pay, METHOD_QUERY: _query, METHOD_CANCEL: _cancel,
     METHOD_REFUND: _refund, METHOD_MEMBER_BALANCE: _balance, METHOD_PING: _ping,
     METHOD_BATCH_UPLOAD: _batch, METHOD_BILL_DAILY: _bill,
+    METHOD_FACE_ENROL: _face_enrol, METHOD_FACE_SYNC: _face_sync,
 }

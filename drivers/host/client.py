@@ -30,6 +30,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPubl
 
 from drivers.host import answers
 from drivers.host.answer_checks import Asked, check_answer
+from drivers.host.face_calls import FaceHostCalls
 from drivers.host.call_deadline import DeadlineBackend, deadline_transport
 from drivers.host.keys import load_private_key, load_public_key
 from drivers.host.wire import (METHOD_BATCH_UPLOAD, METHOD_BILL_DAILY, METHOD_CANCEL,
@@ -62,7 +63,7 @@ class AnswerTooLarge(OutcomeUnknown):
     """The answer is over ``host.max_answer_bytes``; it was not read to the end."""
 
 
-class HostClient:
+class HostClient(FaceHostCalls):
     """One host connection pool. Thread-safe; close() when done (or use ``with``)."""
 
     def __init__(self, settings: HostSettings, *, terminal_id: str,

@@ -26,8 +26,11 @@ METHOD_MEMBER_BALANCE = "payterm.member.balance"
 METHOD_PING = "payterm.ping"
 METHOD_BATCH_UPLOAD = "payterm.offline.batch_upload"
 METHOD_BILL_DAILY = "payterm.bill.daily"
+METHOD_FACE_ENROL = "payterm.face.enrol"
+METHOD_FACE_SYNC = "payterm.face.sync"
 ALL_METHODS = (METHOD_PAY, METHOD_QUERY, METHOD_CANCEL, METHOD_REFUND, METHOD_MEMBER_PAY,
-               METHOD_MEMBER_BALANCE, METHOD_PING, METHOD_BATCH_UPLOAD, METHOD_BILL_DAILY)
+               METHOD_MEMBER_BALANCE, METHOD_PING, METHOD_BATCH_UPLOAD, METHOD_BILL_DAILY,
+               METHOD_FACE_ENROL, METHOD_FACE_SYNC)
 
 #: The Alipay gateway speaks Beijing time in ``timestamp``.
 HOST_TZ = timezone(timedelta(hours=8))

@@ -79,6 +79,16 @@ class FaceSettings:
     velocity_max_fen: int = setting(100_000, min=0, max=1_000_000_000,
                                     doc="face-pay total per member within the window")
     velocity_window_s: float = setting(3600.0, min=60.0, max=7 * 86_400.0)
+    # the store's gallery from the back office (docs/backoffice.md, "Faces")
+    gallery_sync_interval_s: float = setting(60.0, min=0.0, max=3600.0,
+                                             doc="how often the kiosk asks the back office "
+                                                 "for gallery changes; 0: never")
+    enrol_at_back_office: bool = setting(False, doc="send enrolments with their consent "
+                                                    "record to the back office (with "
+                                                    "payterm-backoffice: true)")
+    gallery_max_age_s: float = setting(0.0, min=0.0, max=7 * 86_400.0,
+                                       doc="0: off; else face-pay stops when the gallery was "
+                                           "not synced for this long (900 with a back office)")
     # consent and privacy
     consent_text: str = setting(DEFAULT_CONSENT_TEXT)
     consent_version: str = setting("2025-1")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from backoffice.faces.template_key import TemplateCipher
 from backoffice.settings import BackofficeSettings
 from backoffice.signing_keys import SigningKey, ensure_signing_key
 from backoffice.storage.engine import open_engine
@@ -70,9 +71,15 @@ def bo_settings() -> BackofficeSettings:
     return BackofficeSettings()
 
 
+@pytest.fixture(scope="session")
+def face_cipher() -> TemplateCipher:
+    """The operator's face template key of the tests."""
+    return TemplateCipher(bytes(range(32)))
+
+
 @pytest.fixture
-def backoffice(database_url, bo_settings, bo_key):
-    server = InProcessBackoffice(database_url, bo_settings, bo_key)
+def backoffice(database_url, bo_settings, bo_key, face_cipher):
+    server = InProcessBackoffice(database_url, bo_settings, bo_key, face_cipher=face_cipher)
     yield server
     server.stop()
 

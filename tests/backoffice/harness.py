@@ -22,8 +22,11 @@ import uvicorn
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from sqlalchemy.engine import Connection, Engine
 
+from backoffice.faces.template_key import TemplateCipher
 from backoffice.gateway.dispatch import Gateway
 from backoffice.http.app import GATEWAY_PATH, build_app
+from backoffice.manager.routes import manager_routes
+from backoffice.manager.sessions import SessionSigner
 from backoffice.members.accounts import add_member
 from backoffice.registry.terminals import add_terminal
 from backoffice.settings import BackofficeSettings
@@ -59,12 +62,17 @@ class InProcessBackoffice:
     """The real app under a real uvicorn server on 127.0.0.1, in a thread."""
 
     def __init__(self, database_url: str, settings: BackofficeSettings, key: SigningKey, *,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 face_cipher: TemplateCipher | None = None) -> None:
         self.settings = settings
         self.key = key
+        self.face_cipher = face_cipher
         self.engine = open_engine(database_url, settings, application="test")
-        self.gateway = Gateway(self.engine, settings, key, clock=clock)
-        app = build_app(self.gateway, self.engine, settings.max_request_bytes)
+        self.gateway = Gateway(self.engine, settings, key, clock=clock,
+                               face_cipher=face_cipher)
+        manager = manager_routes(self.engine, SessionSigner(os.urandom(32)),
+                                 settings.manager_session_hours, clock=clock)
+        app = build_app(self.gateway, self.engine, settings.max_request_bytes, manager)
         self.port = free_port()
         self._server = uvicorn.Server(uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_config=None, access_log=False,

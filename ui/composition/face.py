@@ -12,10 +12,10 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from drivers.face.engine import InsightFaceEngine, load_engine
+from drivers.face.engine import InsightFaceEngine, load_engine, recognizer_template_version
 from drivers.face.enrolment import template_from_bytes
 from drivers.face.gallery import TemplateGallery
-from drivers.face.model_files import FaceUnavailable
+from drivers.face.model_files import FaceUnavailable, verify_models
 from offline_queue.face_store import FaceStore, open_face_store
 from ui.composition.context import AppContext
 from ui.composition.payments import store_path_to_open
@@ -83,3 +83,9 @@ def load_engine_and_gallery(ctx: AppContext) -> tuple[InsightFaceEngine, Templat
         return engine, load_gallery(store, engine.template_version)
     finally:
         store.close()
+
+
+def template_version_for(ctx: AppContext) -> str:
+    """The configured recognizer's template version, without loading the models."""
+    paths = verify_models(models_dir(ctx), landmarks=False, celeba=False)
+    return recognizer_template_version(paths.recognizer)

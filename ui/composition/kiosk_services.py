@@ -38,13 +38,54 @@ def face_loader(ctx: AppContext):
     return load
 
 
-def face_store_factory(ctx: AppContext):
-    """Opens the face store on the calling thread (the face service's pipeline)."""
+def face_store_factory(ctx: AppContext, runtime=None):
+    """Opens the face store on the calling thread (the face service's pipeline); with
+    ``face.enrol_at_back_office`` its enrolments go to the back office first."""
     def make():
         from offline_queue.face_store import open_face_store
-        return open_face_store(database_path(ctx), ctx.path(ctx.settings.face.key_file),
-                               busy_timeout_ms=ctx.settings.storage.busy_timeout_ms)
+        store = open_face_store(database_path(ctx), ctx.path(ctx.settings.face.key_file),
+                                busy_timeout_ms=ctx.settings.storage.busy_timeout_ms)
+        if runtime is not None and ctx.settings.face.enrol_at_back_office:
+            from ui.services.backoffice_enrolment import BackOfficeEnrolmentStore
+            return BackOfficeEnrolmentStore(store, _LazyHost(runtime))
+        return store
     return make
+
+
+def gallery_sync_factory(ctx: AppContext, runtime):
+    """Makes the face gallery's sync worker once the gallery is loaded (None: no sync,
+    e.g. forced offline or ``face.gallery_sync_interval_s = 0``)."""
+    interval = ctx.settings.face.gallery_sync_interval_s
+    if interval <= 0 or ctx.settings.offline.forced_offline:
+        return None
+
+    def make(gallery, template_version: str):
+        from drivers.face.enrolment import template_from_bytes
+        from ui.services.face_gallery_worker import GallerySyncWorker
+        return GallerySyncWorker(_LazyHost(runtime), face_store_factory(ctx), gallery,
+                                 template_version, template_from_bytes, interval)
+    return make
+
+
+class _LazyHost:
+    """The runtime's host client, taken when the worker first syncs."""
+
+    def __init__(self, runtime) -> None:
+        self._runtime = runtime
+
+    def face_sync(self, since_version: int, template_version: str):
+        host = self._runtime.host()
+        if host is None:
+            from terminal.errors import HostUnreachable
+            raise HostUnreachable("no host configured for the face gallery sync")
+        return host.face_sync(since_version, template_version)
+
+    def face_enrol(self, member_id: str, template_version: str, templates, consent):
+        host = self._runtime.host()
+        if host is None:
+            from terminal.errors import HostUnreachable
+            raise HostUnreachable("no host configured: enrolment needs the back office")
+        return host.face_enrol(member_id, template_version, templates, consent)
 
 
 def configured_camera(ctx: AppContext):
@@ -106,8 +147,9 @@ def build_services(ctx: AppContext, *, camera_source=None, code_reader=None,
     stoppers.append(payments.stop)
     _start_sync(ctx, runtime, stoppers)
     face = FaceService(bridge, ctx.settings, face_loader_fn or face_loader(ctx), camera=camera,
-                       store_factory=face_store_factory(ctx),
-                       recorded_by=ctx.settings.terminal.terminal_id)
+                       store_factory=face_store_factory(ctx, runtime),
+                       recorded_by=ctx.settings.terminal.terminal_id,
+                       gallery_sync_factory=gallery_sync_factory(ctx, runtime))
     face.begin_loading()
     stoppers.append(face.stop)
     services = KioskServices(

@@ -24,6 +24,7 @@ from drivers.face.frame_facts import frame_facts
 from drivers.face.pipeline import FramePipeline, PipelineResult
 from terminal.errors import TerminalError
 from terminal.face_enrolment import EnrolmentCapture, wanted_samples
+from terminal.face_gallery_sync import gallery_fresh
 from terminal.face_pay_session import FacePaySession, FacePayStep, NextStep
 from terminal.member_payment import mask_member
 from terminal.risk import DeferredLedger, RiskRules, phone_last4_matches
@@ -33,6 +34,8 @@ from ui.services.views import Capability, EnrolmentView, FaceMatch, FaceProgress
 log = logging.getLogger(__name__)
 
 LOADING = "刷脸模型加载中，请稍候或改用付款码 / Face-pay is loading: wait a moment or pay with a code"
+GALLERY_STALE = ("人脸库未能及时与后台同步，请改用付款码 / The face gallery could not be "
+                 "synced with the back office in time: pay with a code")
 NO_MEMBERS = "尚无会员录入人脸，请改用付款码 / No member has enrolled a face yet: pay with a code"
 
 
@@ -54,8 +57,11 @@ class FaceService:
     uses it (SQLite connections stay on their thread)."""
 
     def __init__(self, bridge, settings, loader, *, camera, store_factory,
-                 recorded_by: str = "kiosk") -> None:
+                 recorded_by: str = "kiosk", gallery_sync_factory=None) -> None:
         self._store_factory = store_factory
+        #: ``(gallery, template_version) -> GallerySyncWorker`` (None: no back office).
+        self._gallery_sync_factory = gallery_sync_factory
+        self._gallery_sync = None
         self._store = None
         self._bridge = bridge
         self._settings = settings
@@ -85,6 +91,8 @@ class FaceService:
 
     def stop(self) -> None:
         self.cancel()
+        if self._gallery_sync is not None:
+            self._gallery_sync.stop(2.0)
         self._pipeline.stop(2.0)
         # The store's connection belongs to the pipeline thread, which has ended; the
         # process exit closes it (closing it here would be a cross-thread call).
@@ -93,6 +101,10 @@ class FaceService:
         try:
             engine, gallery = loader()
             self._face = _Loaded(engine, gallery)
+            if self._gallery_sync_factory is not None:
+                self._gallery_sync = self._gallery_sync_factory(gallery,
+                                                                engine.template_version)
+                self._gallery_sync.start()
             self._problem = ""
             log.info("face-pay ready: %d members", gallery.member_count())
         except TerminalError as exc:
@@ -107,6 +119,11 @@ class FaceService:
     def capability(self) -> Capability:
         if self._problem:
             return Capability(False, self._problem)
+        max_age = self._settings.face.gallery_max_age_s
+        if max_age > 0:
+            synced = self._gallery_sync.last_synced_at if self._gallery_sync else None
+            if not gallery_fresh(synced, time.time(), max_age):
+                return Capability(False, GALLERY_STALE)
         if self._face.gallery.member_count() == 0:
             return Capability(False, NO_MEMBERS)
         return Capability(True)

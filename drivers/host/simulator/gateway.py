@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPubl
 from drivers.host import signing
 from drivers.host.simulator import biz_fields
 from drivers.host.simulator.config import SimulatorConfig
+from drivers.host.simulator.face_gallery import FaceGallery
 from drivers.host.simulator.faults import FaultBoard
 from drivers.host.simulator.ledger import Ledger
 from drivers.host.simulator.member_accounts import MemberAccounts
@@ -23,7 +24,7 @@ from drivers.host.simulator.reply import Reply, invalid, success
 from drivers.host.simulator.terminal_identity import TerminalIdentity
 from drivers.host.simulator.wallet_trades import WalletTrades
 from drivers.host.wire import (METHOD_BATCH_UPLOAD, METHOD_BILL_DAILY, METHOD_CANCEL,
-                               METHOD_MEMBER_BALANCE, METHOD_MEMBER_PAY, METHOD_PAY,
+                               METHOD_FACE_ENROL, METHOD_FACE_SYNC, METHOD_MEMBER_BALANCE, METHOD_MEMBER_PAY, METHOD_PAY,
                                METHOD_PING, METHOD_QUERY, METHOD_REFUND)
 
 log = logging.getLogger(__name__)
@@ -47,11 +48,13 @@ class SimulatorApp:
         members = MemberAccounts(ledger)
         batches = OfflineBatches(ledger, self.faults)
         self._identity = TerminalIdentity(ledger, lambda: self.config)
+        self.faces = FaceGallery(ledger)
         self._methods: dict[str, Callable[[dict, float], Reply]] = {
             METHOD_PAY: wallet.pay, METHOD_QUERY: wallet.query, METHOD_CANCEL: wallet.cancel,
             METHOD_REFUND: wallet.refund, METHOD_MEMBER_PAY: members.pay,
             METHOD_MEMBER_BALANCE: members.balance, METHOD_PING: self._ping,
             METHOD_BATCH_UPLOAD: batches.upload, METHOD_BILL_DAILY: batches.daily_bill,
+            METHOD_FACE_ENROL: self.faces.enrol, METHOD_FACE_SYNC: self.faces.sync,
         }
         for seed in config.members:
             ledger.upsert_member(seed.member_id, seed.balance_fen, seed.phone_last4)
@@ -138,6 +141,8 @@ ECHOED_FIELDS: dict[str, tuple[str, ...]] = {
     METHOD_PING: ("terminal_id",),
     METHOD_BATCH_UPLOAD: ("terminal_id",),
     METHOD_BILL_DAILY: ("terminal_id", "bill_date"),
+    METHOD_FACE_ENROL: ("terminal_id", "member_id"),
+    METHOD_FACE_SYNC: ("terminal_id",),
 }
 
 

@@ -210,6 +210,9 @@ class GatewayHandler(BaseHTTPRequestHandler):
                     seed = member_seed(item)
                     app.ledger.upsert_member(seed.member_id, seed.balance_fen, seed.phone_last4)
                 self._send_json(200, {"members": app.ledger.members()})
+            elif self.path == "/sim/faces/erase":
+                erased = app.faces.erase(str(data["member_id"]), app.now())
+                self._send_json(200, {"member_id": data["member_id"], "templates_erased": erased})
             elif self.path == "/sim/config":
                 from dataclasses import asdict
                 if "terminals" in data:
@@ -218,7 +221,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
                 self._send_json(200, {k: v for k, v in asdict(config).items() if k != "members"})
             else:
                 self._send_json(404, {"error": "not found"})
-        except (ValueError, TypeError, ConfigError) as exc:
+        except (ValueError, TypeError, KeyError, ConfigError) as exc:
             self._send_json(400, {"error": str(exc)})
 
     # -- plumbing --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ encrypted templates is stored (unless ``face.keep_debug_images`` is on).
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import cv2
@@ -14,12 +15,14 @@ import cv2
 from drivers.camera.image_files import UnreadableImage, expand_image_paths, load_image
 from drivers.face.frame_facts import frame_facts
 from terminal.errors import UserFacingError
+from terminal.face_gallery_sync import sync_gallery
 from terminal.face_identification import identify
 from terminal.face_policy import assess_quality, passive_liveness
 from terminal.money import parse_amount
 from ui.cli.output import print_json, print_table
+from ui.services.backoffice_enrolment import BackOfficeEnrolmentStore
 from ui.services.face_enrolment import enrol_member
-from ui.composition.face import build_face_pay, open_store_for
+from ui.composition.face import build_face_pay, open_store_for, template_version_for
 
 
 def register(sub) -> None:
@@ -53,6 +56,10 @@ def register(sub) -> None:
                              "the store has let go)")
     delete.add_argument("--json", action="store_true")
     delete.set_defaults(handler=delete_command)
+    sync = face_sub.add_parser("sync", help="bring this terminal's copy of the store's face "
+                                            "gallery up to the back office's")
+    sync.add_argument("--json", action="store_true")
+    sync.set_defaults(handler=sync_command)
 
 
 def read_image(path: str):
@@ -70,8 +77,11 @@ def enroll_command(args, ctx) -> int:
             + ctx.settings.face.consent_text)
     samples = [(path, read_image(path)) for path in args.image]
     face_pay = build_face_pay(ctx)
+    store = face_pay.store
+    if ctx.settings.face.enrol_at_back_office:
+        store = BackOfficeEnrolmentStore(store, ctx.host_client())
     report = enrol_member(engine=face_pay.engine, gallery=face_pay.gallery,
-                          store=face_pay.store, settings=ctx.settings.face,
+                          store=store, settings=ctx.settings.face,
                           member_id=args.member, phone=args.phone, samples=samples,
                           consent_given=True, consent_text=ctx.settings.face.consent_text,
                           recorded_by=f"cli:{ctx.settings.terminal.terminal_id}")
@@ -203,3 +213,18 @@ def erasure_line(report) -> str:
     return (f"待完成 / PENDING: {report.member_id}: copies remain in {where}"
             + (f" ({why})" if why else "") + "; run `payterm face delete --finish` once "
             "the kiosk has let go of the store")
+
+
+def sync_command(args, ctx) -> int:
+    store = open_store_for(ctx)
+    outcome = sync_gallery(ctx.host_client(), store, template_version_for(ctx), time.time)
+    result = {"gallery_version": outcome.version, "added": outcome.added,
+              "removed": outcome.removed, "pages": outcome.pages,
+              "enrolled": store.enrolled_count()}
+    if args.json:
+        print_json(result)
+    else:
+        print(f"人脸库已同步 / face gallery synced to version {outcome.version}: "
+              f"{outcome.added} added or replaced, {outcome.removed} removed; "
+              f"{result['enrolled']} members enrolled here")
+    return 0
