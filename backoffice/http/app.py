@@ -29,8 +29,11 @@ from starlette.routing import BaseRoute, Route
 from backoffice.gateway.dispatch import Gateway
 from backoffice.locations import resolve_locations
 from backoffice.log_setup import setup_logging
-from backoffice.settings import load_settings
+from backoffice.settings import BackofficeSettings, load_settings
 from backoffice.signing_keys import ensure_signing_key
+from backoffice.wallets.resolution import Resolver
+from backoffice.wallets.sealing import ensure_sealer
+from backoffice.wallets.service import WalletService
 from backoffice.storage.engine import open_engine
 from backoffice.storage.migrate import is_current
 
@@ -104,10 +107,17 @@ def health_routes(engine: sa.Engine) -> list[BaseRoute]:
     return [Route("/healthz", healthz, methods=["GET"])]
 
 
-def build_app(gateway: Gateway, engine: sa.Engine, max_request_bytes: int) -> Starlette:
+def build_app(gateway: Gateway, engine: sa.Engine, max_request_bytes: int,
+              wallets: WalletService | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if wallets is not None:
+            # Finishes the wallet payments a killed process left unknown, and polls
+            # the waiting ones by the wallets' rules.
+            wallets.resolver.start()
         yield
+        if wallets is not None:
+            await run_in_threadpool(wallets.resolver.stop)
         engine.dispose()
 
     routes = gateway_routes(gateway, max_request_bytes) + health_routes(engine)
@@ -129,6 +139,12 @@ def create_app() -> Starlette:
     settings = load_settings(settings_file(config.config_file, locations.settings_file))
     key = ensure_signing_key(locations.private_key, locations.public_key)
     engine = open_engine(config.database_url, settings, application="gateway")
-    gateway = Gateway(engine, settings, key)
+    wallets = wallet_service(engine, settings, locations.private_key.parent)
+    gateway = Gateway(engine, settings, key, wallets=wallets)
     log.info("worker %d ready", os.getpid())
-    return build_app(gateway, engine, settings.max_request_bytes)
+    return build_app(gateway, engine, settings.max_request_bytes, wallets)
+
+
+def wallet_service(engine: sa.Engine, settings: BackofficeSettings,
+                   keys_dir: Path) -> WalletService:
+    return WalletService(Resolver(engine, settings, ensure_sealer(keys_dir)))

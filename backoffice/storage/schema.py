@@ -183,3 +183,6 @@ member_erasures = sa.Table(
     sa.Column("erased_at", Epoch, nullable=False),
     sa.Column("erased", sa.Text, nullable=False),     # JSON: what was removed, counts
 )
+
+# The wallet connectors' tables (0003_wallets) join the same metadata.
+from backoffice.storage import wallet_schema as _wallet_schema  # noqa: E402,F401

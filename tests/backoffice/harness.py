@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from sqlalchemy.engine import Connection, Engine
 
 from backoffice.gateway.dispatch import Gateway
-from backoffice.http.app import GATEWAY_PATH, build_app
+from backoffice.http.app import GATEWAY_PATH, build_app, wallet_service
 from backoffice.members.accounts import add_member
 from backoffice.registry.terminals import add_terminal
 from backoffice.settings import BackofficeSettings
@@ -59,12 +59,17 @@ class InProcessBackoffice:
     """The real app under a real uvicorn server on 127.0.0.1, in a thread."""
 
     def __init__(self, database_url: str, settings: BackofficeSettings, key: SigningKey, *,
-                 clock: Callable[[], float] = time.time) -> None:
+                 clock: Callable[[], float] = time.time,
+                 wallet_keys_dir: Path | None = None) -> None:
+        """``wallet_keys_dir``: serve wallet codes through the connectors (their
+        secrets sealed with that folder's key); without it they are refused."""
         self.settings = settings
         self.key = key
         self.engine = open_engine(database_url, settings, application="test")
-        self.gateway = Gateway(self.engine, settings, key, clock=clock)
-        app = build_app(self.gateway, self.engine, settings.max_request_bytes)
+        self.wallets = (None if wallet_keys_dir is None else
+                        wallet_service(self.engine, settings, wallet_keys_dir))
+        self.gateway = Gateway(self.engine, settings, key, clock=clock, wallets=self.wallets)
+        app = build_app(self.gateway, self.engine, settings.max_request_bytes, self.wallets)
         self.port = free_port()
         self._server = uvicorn.Server(uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_config=None, access_log=False,
