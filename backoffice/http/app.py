@@ -147,4 +147,5 @@ def create_app() -> Starlette:
 
 def wallet_service(engine: sa.Engine, settings: BackofficeSettings,
                    keys_dir: Path) -> WalletService:
-    return WalletService(Resolver(engine, settings, ensure_sealer(keys_dir)))
+    return WalletService(Resolver(engine, settings, ensure_sealer(keys_dir),
+                                  runtime_dir=keys_dir / "wallet-runtime"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from pathlib import Path
 from typing import Callable
 
 from sqlalchemy.engine import Connection, Engine
@@ -41,7 +42,7 @@ def scaled(scale: float) -> dict[str, WalletTiming]:
 
 class Resolver:
     def __init__(self, engine: Engine, settings: BackofficeSettings, sealer: Sealer, *,
-                 connectors: ConnectorCache | None = None,
+                 runtime_dir: Path | None = None,
                  clock: Callable[[], float] = time.time) -> None:
         self.engine = engine
         self.settings = settings
@@ -50,7 +51,7 @@ class Resolver:
         self.timings = scaled(settings.wallet_timing_scale)
         self.deadlines = Deadlines(connect_s=settings.wallet_connect_timeout_s,
                                    total_s=settings.wallet_call_deadline_s)
-        self.connectors = connectors or ConnectorCache(self.deadlines, clock=clock)
+        self.connectors = ConnectorCache(self.deadlines, runtime_dir, clock=clock)
         self.lease_s = settings.wallet_call_deadline_s * 2 + 2
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None

@@ -34,12 +34,12 @@ class Deadlines:
 
 
 def post(url: str, body: bytes, content_type: str, deadlines: Deadlines, *,
-         cert: tuple[str, str] | None = None, verify: bool | ssl.SSLContext = True) -> str:
+         verify: bool | ssl.SSLContext = True) -> str:
     """The answer body as text (UTF-8), or NoAnswer."""
     started = time.monotonic()
     timeout = httpx.Timeout(deadlines.total_s, connect=deadlines.connect_s)
     try:
-        with httpx.Client(timeout=timeout, trust_env=False, cert=cert, verify=verify) as client:
+        with httpx.Client(timeout=timeout, trust_env=False, verify=verify) as client:
             with client.stream("POST", url, content=body,
                                headers={"Content-Type": content_type}) as response:
                 chunks: list[bytes] = []

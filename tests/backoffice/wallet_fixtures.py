@@ -135,3 +135,51 @@ def wait_for(predicate, timeout_s: float = 20.0, interval_s: float = 0.1):
             return value
         time.sleep(interval_s)
     raise AssertionError("condition not met in time")
+
+
+# -- WeChat Pay ---------------------------------------------------------------------------
+WECHAT_MCH_ID, WECHAT_APPID = "1900000109", "wx8888888888888888"
+WECHAT_API_KEY = "192006250b4c09247ec02edce69f6a2d"
+
+
+@dataclass
+class WechatWorld:
+    sandbox: Any
+    server: SandboxServer
+    ledger: WalletLedger
+    pems: Any
+
+    @property
+    def api_url(self) -> str:
+        return self.server.url("")
+
+    def public_settings(self) -> dict[str, Any]:
+        return {"api_url": self.api_url, "appid": WECHAT_APPID, "mch_id": WECHAT_MCH_ID,
+                "ca_pem": self.pems.ca_cert}
+
+    def secrets(self) -> dict[str, Any]:
+        return {"api_key": WECHAT_API_KEY, "cert_pem": self.pems.client_cert,
+                "key_pem": self.pems.client_key}
+
+
+@pytest.fixture(scope="session")
+def wechat_pems():
+    from tests.backoffice.wallet_tls import make_pems
+    return make_pems(WECHAT_MCH_ID)
+
+
+@pytest.fixture
+def wechat_world(sandbox_ledger, wechat_pems, tmp_path):
+    from wechatpy.pay.utils import calculate_signature_hmac
+
+    from backoffice.wallets.sandbox.wechat_gateway import WechatMerchant, WechatSandbox
+    from tests.backoffice.wallet_tls import server_context
+    sandbox = WechatSandbox(ledger=sandbox_ledger,
+                            merchants={WECHAT_MCH_ID: WechatMerchant(WECHAT_APPID,
+                                                                     WECHAT_API_KEY)},
+                            require_client_cert=True,
+                            signer=lambda fields, key: calculate_signature_hmac(
+                                {k: v for k, v in fields.items() if k != "sign"}, key))
+    server = SandboxServer(sandbox, tls=server_context(wechat_pems, tmp_path / "tls"))
+    yield WechatWorld(sandbox, server, sandbox_ledger, wechat_pems)
+    server.stop()
