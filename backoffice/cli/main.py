@@ -15,7 +15,8 @@ import logging
 import os
 import sys
 
-from backoffice.cli import admin_commands, bill_commands, member_commands, terminal_commands
+from backoffice.cli import (admin_commands, bill_commands, member_commands,
+                            terminal_commands, wallet_commands)
 from backoffice.cli.context import Context, build_context
 from backoffice.cli.output import print_error
 from backoffice.errors import (NotFound, Refused, SettingError, StorageFull,
@@ -48,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     parent = argparse.ArgumentParser(add_help=False)
     common_options(parent, suppress=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for module in (admin_commands, terminal_commands, member_commands, bill_commands):
+    for module in (admin_commands, terminal_commands, member_commands, bill_commands,
+                   wallet_commands):
         module.register(sub, parent)
     return parser
 

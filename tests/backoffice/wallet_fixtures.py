@@ -164,7 +164,7 @@ class WechatWorld:
 
 @pytest.fixture(scope="session")
 def wechat_pems():
-    from tests.backoffice.wallet_tls import make_pems
+    from backoffice.wallets.sandbox.tls import make_pems
     return make_pems(WECHAT_MCH_ID)
 
 
@@ -173,7 +173,7 @@ def wechat_world(sandbox_ledger, wechat_pems, tmp_path):
     from wechatpy.pay.utils import calculate_signature_hmac
 
     from backoffice.wallets.sandbox.wechat_gateway import WechatMerchant, WechatSandbox
-    from tests.backoffice.wallet_tls import server_context
+    from backoffice.wallets.sandbox.tls import server_context
     sandbox = WechatSandbox(ledger=sandbox_ledger,
                             merchants={WECHAT_MCH_ID: WechatMerchant(WECHAT_APPID,
                                                                      WECHAT_API_KEY)},

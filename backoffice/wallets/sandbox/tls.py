@@ -1,4 +1,4 @@
-"""A small certificate authority for the WeChat Pay sandbox's TLS: the server's
+"""A small certificate authority for the WeChat Pay sandbox's TLS (tests, demo): the server's
 certificate for 127.0.0.1 and the merchant's API client certificate (CN = mch_id), as
 WeChat Pay issues one per merchant."""
 
