@@ -174,7 +174,8 @@ class WechatSandbox:
         if fault is Fault.OTHER_AMOUNT and "total_fee" in fields:
             fields["total_fee"] = str(int(fields["total_fee"]) + 1)
         if fault is Fault.OTHER_MERCHANT:
-            fields["mch_id"] = fields["mch_id"][:-1] + "9"
+            last = fields["mch_id"][-1:]
+            fields["mch_id"] = fields["mch_id"][:-1] + ("8" if last == "9" else "9")
         key = merchant.api_key if fault is not Fault.OTHER_KEY else "0" * 32
         if fault is not Fault.UNSIGNED:
             fields["sign"] = (self.signer(fields, key) if self.signer is not None

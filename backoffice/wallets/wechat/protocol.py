@@ -73,7 +73,7 @@ def read_pay(fields: dict[str, str], out_trade_no: str, amount_fen: int) -> Wall
             return unknown(wrong)
         if _fen(fields, "total_fee") != amount_fen:
             return unknown(f"answer's total_fee {fields.get('total_fee', '')[:12]!r} is not "
-                           f"{amount_fen}")
+                           f"this payment's amount ({amount_fen} fen)")
         if not fields.get("transaction_id"):
             return unknown("a success without transaction_id")
         return WalletAnswer(Outcome.PAID, wallet_trade_no=fields["transaction_id"][:64],
