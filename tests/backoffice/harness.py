@@ -149,8 +149,8 @@ class ServeProcess:
 
     def __init__(self, data_dir: Path, database_url: str, *, workers: int = 1,
                  env: dict[str, str] | None = None, preexec: Callable[[], None] | None = None,
-                 log_path: Path | None = None) -> None:
-        self.port = free_port()
+                 log_path: Path | None = None, port: int | None = None) -> None:
+        self.port = port or free_port()
         data_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = log_path or data_dir / "serve.log"
         full_env = {**os.environ, "PAYTERM_BACKOFFICE_DATA_DIR": str(data_dir), **(env or {})}
