@@ -181,7 +181,7 @@ class AlipaySandbox:
         assert order is not None
         return {"code": "10000", "msg": "Success", "out_trade_no": number,
                 "trade_no": order.trade_no, "refund_fee": _yuan(order.refunded_fen),
-                "refund_amount": _yuan(amount), "fund_change": "Y",
+                "send_back_fee": _yuan(amount), "fund_change": "Y",
                 "buyer_user_id": order.buyer_id}, None
 
     def _data_dataservice_bill_downloadurl_query(self, app_id: str, biz: dict[str, Any]):
