@@ -8,7 +8,7 @@ shows ids, URLs, modes, key fingerprints and certificate serial numbers only.
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from backoffice.cli.context import Context
@@ -17,6 +17,9 @@ from backoffice.clock import HOST_TZ
 from backoffice.registry.terminals import check_store_id
 from backoffice.wallets import account_input
 from backoffice.wallets.accounts import AccountListing, list_accounts, save_account
+from backoffice.errors import SettingError
+from backoffice.wallets.reconcile import reconcile_store
+from backoffice.wallets.resolution import Resolver
 from backoffice.wallets.sealing import ensure_sealer
 
 #: public settings that are long or not for people (the sandbox CA)
@@ -68,8 +71,45 @@ def register(sub: argparse._SubParsersAction, parent: argparse.ArgumentParser) -
     listing.add_argument("--store")
     listing.add_argument("--json", action="store_true")
     listing.set_defaults(handler=list_command)
+    reconcile = actions.add_parser("reconcile", parents=[parent],
+                                   help="compare a day with each wallet's bill; differences "
+                                        "go on the exception list")
+    reconcile.add_argument("--store", required=True)
+    reconcile.add_argument("--date", metavar="YYYY-MM-DD", help="default: yesterday (Beijing)")
+    reconcile.add_argument("--json", action="store_true")
+    reconcile.set_defaults(handler=reconcile_command)
     from backoffice.cli.wallet_sandbox_command import register_sandbox
     register_sandbox(actions, parent)
+
+
+def reconcile_command(args: argparse.Namespace, ctx: Context) -> int:
+    store = check_store_id(args.store)
+    if args.date:
+        try:
+            day = date.fromisoformat(args.date).isoformat()
+        except ValueError:
+            raise SettingError("--date", f"{args.date!r} is not YYYY-MM-DD") from None
+    else:
+        day = (datetime.now(HOST_TZ).date() - timedelta(days=1)).isoformat()
+    keys = ctx.locations.private_key.parent
+    resolver = Resolver(ctx.engine, ctx.settings, ensure_sealer(keys),
+                        runtime_dir=keys / "wallet-runtime")
+    reports = reconcile_store(resolver, store, day)
+    data = {"store_id": store, "date": day,
+            "wallets": [{"wallet": r.wallet, "bill_lines": r.bill_lines, "matched": r.matched,
+                         "differences": r.differences, "error": r.error} for r in reports]}
+    if args.json:
+        print_json(data)
+    else:
+        for r in reports:
+            state = f"error: {r.error}" if r.error else (
+                f"{r.bill_lines} bill lines, {r.matched} orders match, "
+                f"{len(r.differences)} differences")
+            print(f"{r.wallet} {day}: {state}")
+            print_table(r.differences, ["out_trade_no", "reason_code", "books_paid",
+                                        "wallet_paid", "books_refunded", "wallet_refunded"])
+    failed = any(r.error for r in reports)
+    return 4 if failed else (1 if any(r.differences for r in reports) else 0)
 
 
 def set_command(args: argparse.Namespace, ctx: Context) -> int:

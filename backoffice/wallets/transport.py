@@ -62,3 +62,22 @@ def post(url: str, body: bytes, content_type: str, deadlines: Deadlines, *,
     if status != 200:
         raise NoAnswer(f"HTTP {status} from the wallet")
     return text
+
+
+def get(url: str, deadlines: Deadlines) -> bytes:
+    """A bill file: GET with the same deadline and size limit; NoAnswer otherwise."""
+    timeout = httpx.Timeout(deadlines.total_s, connect=deadlines.connect_s)
+    try:
+        with httpx.Client(timeout=timeout, trust_env=False) as client:
+            with client.stream("GET", url) as response:
+                data = b""
+                for chunk in response.iter_bytes():
+                    data += chunk
+                    if len(data) > 16 * MAX_ANSWER_BYTES:
+                        raise NoAnswer("bill file too large")
+                status = response.status_code
+    except httpx.HTTPError as exc:
+        raise NoAnswer(f"bill download failed: {type(exc).__name__}") from None
+    if status != 200:
+        raise NoAnswer(f"HTTP {status} for the bill file")
+    return data

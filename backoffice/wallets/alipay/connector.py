@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import time
 from typing import Any, Callable
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urljoin
 
 from backoffice.wallets.alipay import protocol
 from backoffice.wallets.alipay.account import AlipayAccount
 from backoffice.wallets.outcome import Outcome, WalletAnswer, unknown
-from backoffice.wallets.transport import Deadlines, NoAnswer, post
+from backoffice.wallets.bills import BillInvalid, BillLine, parse_alipay_bill
+from backoffice.wallets.transport import Deadlines, NoAnswer, get, post
 from drivers.host.wire import ResponseInvalid
 from terminal.money import to_yuan_string
 
@@ -71,3 +72,19 @@ class AlipayConnector:
         except (NoAnswer, ResponseInvalid) as exc:
             return unknown(f"Alipay refund: {exc}")
         return protocol.read_refund(payload, out_trade_no, refund_fen)
+
+    def bill(self, day: str) -> list[BillLine]:
+        """The day's trade bill (``alipay.data.dataservice.bill.downloadurl.query``)."""
+        try:
+            payload = self._call("alipay.data.dataservice.bill.downloadurl.query",
+                                 {"bill_type": "trade", "bill_date": day})
+        except (NoAnswer, ResponseInvalid) as exc:
+            raise BillInvalid(f"Alipay bill: {exc}") from None
+        url = payload.get("bill_download_url")
+        if payload.get("code") != "10000" or not isinstance(url, str):
+            raise BillInvalid(f"Alipay bill: {payload.get('sub_code', payload.get('code'))} "
+                              f"{payload.get('sub_msg', '')}")
+        try:
+            return parse_alipay_bill(get(urljoin(self.account.gateway_url, url), self.deadlines))
+        except NoAnswer as exc:
+            raise BillInvalid(f"Alipay bill file: {exc}") from None

@@ -194,9 +194,9 @@ class AlipaySandbox:
     def _bill_file(self, query: str) -> SandboxAnswer:
         from backoffice.wallets.sandbox.bills import alipay_bill_csv
         params = dict(parse_qsl(query))
-        text = alipay_bill_csv(self.ledger, params.get("app_id", ""),
-                               params.get("bill_date", ""))
-        return SandboxAnswer(text.encode("gb18030"), "text/csv; charset=GBK")
+        archive = alipay_bill_csv(self.ledger, params.get("app_id", ""),
+                                  params.get("bill_date", ""))
+        return SandboxAnswer(archive, "application/zip")
 
     # -- answers ------------------------------------------------------------------------
     def _answer(self, method: str, payload: dict[str, Any], *,

@@ -54,6 +54,7 @@ class Order:
     settle_to: State = State.PAID
     paid_at: float = 0.0
     refunded: dict[str, int] = field(default_factory=dict)
+    refund_times: dict[str, float] = field(default_factory=dict)
     reversed: bool = False
     cancel_asks: int = 0
     buyer_id: str = ""
@@ -155,9 +156,12 @@ class WalletLedger:
                 order.cancel_asks += 1
                 return order, "retry"
             if order.reversed:
-                return order, "refund" if order.paid_at else "close"
+                return order, "refund" if "__reverse__" in order.refunded else "close"
             order.reversed = True
             action = "refund" if order.state is State.PAID else "close"
+            if action == "refund":
+                order.refunded["__reverse__"] = order.amount_fen - order.refunded_fen
+                order.refund_times["__reverse__"] = self.clock()
             order.state = State.CLOSED
             order.settle_at = 0.0
             return order, action
@@ -180,6 +184,7 @@ class WalletLedger:
             if order.refunded_fen + amount_fen > order.amount_fen:
                 return order, "too_much"
             order.refunded[request_no] = amount_fen
+            order.refund_times[request_no] = self.clock()
             return order, ""
 
     def _settle(self, order: Order) -> None:

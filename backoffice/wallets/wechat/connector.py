@@ -11,6 +11,7 @@ from typing import Any
 
 from backoffice.wallets.accounts import WalletAccount
 from backoffice.wallets.outcome import Outcome, WalletAnswer, unknown
+from backoffice.wallets.bills import BillInvalid, BillLine, parse_wechat_bill
 from backoffice.wallets.transport import Deadlines, NoAnswer, post
 from backoffice.wallets.wechat import protocol
 from backoffice.wallets.wechat.account import WechatAccount
@@ -49,6 +50,22 @@ class WechatConnector:
         body = post(account.api_url + path, self.signed_body(fields), XML, self.deadlines,
                     verify=context)
         return protocol.verified(account, body)
+
+    def _context(self, with_cert: bool = False) -> ssl.SSLContext:
+        context = ssl.create_default_context(cafile=self.account.ca_file or None)
+        if with_cert:
+            context.load_cert_chain(self.account.cert_file, self.account.key_file)
+        return context
+
+    def bill(self, day: str) -> list[BillLine]:
+        """The day's bill (``downloadbill``, bill_type ALL): text, not signed XML."""
+        fields = {"bill_date": day.replace("-", ""), "bill_type": "ALL"}
+        try:
+            body = post(self.account.api_url + "/pay/downloadbill", self.signed_body(fields),
+                        XML, self.deadlines, verify=self._context())
+        except NoAnswer as exc:
+            raise BillInvalid(f"WeChat bill: {exc}") from None
+        return parse_wechat_bill(body)
 
     def pay(self, out_trade_no: str, auth_code: str, amount_fen: int,
             subject: str) -> WalletAnswer:
