@@ -53,6 +53,15 @@ class BackofficeSettings:
     face_key_file: str = ""
     #: The store manager's page: a login lasts this long.
     manager_session_hours: float = 8.0
+    #: Wallet connectors: connect timeout and overall deadline of one call to a wallet
+    #: (the whole pay call stays inside the terminal's 10 s read timeout).
+    wallet_connect_timeout_s: float = 3.0
+    wallet_call_deadline_s: float = 6.0
+    #: Scales the wallets' waiting rules (30 s budget, 15 s before a reverse, polls):
+    #: 1.0 in a store; tests and the demo's sandboxes run them faster.
+    wallet_timing_scale: float = 1.0
+    #: How often the background resolver looks for wallet payments to finish.
+    wallet_resolver_interval_s: float = 1.0
 
     def __post_init__(self) -> None:
         for item in fields(self):
@@ -61,7 +70,14 @@ class BackofficeSettings:
                 raise SettingError(item.name, "must be a finite number")
         _positive(self, "max_clock_skew_s", "rate_limit_per_s", "request_deadline_s",
                   "lock_timeout_s", "statement_timeout_s", "db_pool_timeout_s",
-                  "http_keepalive_s", "manager_session_hours")
+                  "http_keepalive_s", "manager_session_hours", "wallet_connect_timeout_s",
+                  "wallet_call_deadline_s", "wallet_timing_scale",
+                  "wallet_resolver_interval_s")
+        if self.wallet_timing_scale > 1:
+            raise SettingError("wallet_timing_scale", "at most 1 (the wallets' own rules)")
+        if self.wallet_call_deadline_s > 8:
+            raise SettingError("wallet_call_deadline_s",
+                               "at most 8 s (the terminal waits 10 s for the back office)")
         _at_least(self, 1, "max_request_bytes", "rate_limit_burst", "db_pool_size",
                   "offline_max_age_days")
         _at_least(self, 0, "db_max_overflow")

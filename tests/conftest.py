@@ -13,7 +13,7 @@ MODELS_DIR = SHARED / "models"
 FACES_DIR = SHARED / "testdata" / "faces"
 
 # The back office's fixtures (PostgreSQL server, databases on both backends).
-pytest_plugins = ["tests.backoffice.fixtures"]
+pytest_plugins = ["tests.backoffice.fixtures", "tests.backoffice.wallet_fixtures"]
 
 # Qt tests run offscreen everywhere (CI has no display).
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

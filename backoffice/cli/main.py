@@ -16,7 +16,7 @@ import os
 import sys
 
 from backoffice.cli import (admin_commands, bill_commands, face_commands, manager_commands,
-                            member_commands, terminal_commands)
+                            member_commands, terminal_commands, wallet_commands)
 from backoffice.cli.context import Context, build_context
 from backoffice.cli.output import print_error
 from backoffice.errors import (NotFound, Refused, SettingError, StorageFull,
@@ -50,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     common_options(parent, suppress=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (admin_commands, terminal_commands, member_commands, face_commands,
-                   bill_commands, manager_commands):
+                   bill_commands, manager_commands, wallet_commands):
         module.register(sub, parent)
     return parser
 

@@ -24,11 +24,12 @@ from backoffice.gateway.envelope import Envelope, EnvelopeRefused, parse_envelop
 from backoffice.faces.template_key import TemplateCipher
 from backoffice.gateway.methods import MethodSpec, build_methods
 from backoffice.gateway.rate_limit import RateLimiter
-from backoffice.gateway.replies import Reply, invalid, system_error
+from backoffice.gateway.replies import Deferred, Reply, invalid, system_error
 from backoffice.registry.identity import Caller, PublicKeyCache, authenticate
 from backoffice.settings import BackofficeSettings
 from backoffice.signing_keys import SigningKey
 from backoffice.storage.transaction import run_transaction
+from backoffice.wallets.service import WalletService
 from drivers.host.signing import signed_response_body
 
 log = logging.getLogger(__name__)
@@ -45,12 +46,13 @@ class Gateway:
 
     def __init__(self, engine: Engine, settings: BackofficeSettings, signing_key: SigningKey,
                  *, clock: Callable[[], float] = time.time,
-                 face_cipher: TemplateCipher | None = None) -> None:
+                 face_cipher: TemplateCipher | None = None,
+                 wallets: WalletService | None = None) -> None:
         self._engine = engine
         self._settings = settings
         self._signing_key = signing_key
         self._clock = clock
-        self._methods = build_methods(settings, face_cipher)
+        self._methods = build_methods(settings, face_cipher, wallets)
         self._keys = PublicKeyCache()
         self._limiter = RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst)
         self._conflict_budget = RateLimiter(_CONFLICT_SEARCH_RATE, _CONFLICT_SEARCH_BURST)
@@ -107,8 +109,10 @@ class Gateway:
             return spec.run(conn, caller, request, now)
 
         try:
-            return run_transaction(self._engine, work, write=spec.writes,
-                                   deadline_s=self._settings.request_deadline_s)
+            result = run_transaction(self._engine, work, write=spec.writes,
+                                     deadline_s=self._settings.request_deadline_s)
+            # A wallet call: the journal is committed; now the call, then the answer.
+            return result.finish() if isinstance(result, Deferred) else result
         except StorageFull:
             return system_error("后台数据库已满，请稍后重试 the back office's database is full; "
                                 "nothing was booked by this request if a query says so")

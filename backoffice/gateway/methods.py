@@ -21,10 +21,14 @@ from backoffice.registry.identity import Caller
 from backoffice.registry.ping_reports import parse_ping, run_ping
 from backoffice.settings import BackofficeSettings
 from backoffice.trades import daily_bill, member_pay, offline_batch, trade_control
+from backoffice.trades.records import Tender, find_trade
 from backoffice.wallets.not_configured import parse_wallet_pay, refuse_wallet_pay
+from backoffice.wallets.service import WalletService
+from backoffice.wallets.service import parse_wallet_pay as parse_wallet_pay_ask
 from drivers.host.wire import (METHOD_BATCH_UPLOAD, METHOD_BILL_DAILY, METHOD_CANCEL,
-                               METHOD_FACE_ENROL, METHOD_FACE_SYNC, METHOD_MEMBER_BALANCE, METHOD_MEMBER_PAY, METHOD_PAY,
-                               METHOD_PING, METHOD_QUERY, METHOD_REFUND)
+                               METHOD_FACE_ENROL, METHOD_FACE_SYNC, METHOD_MEMBER_BALANCE,
+                               METHOD_MEMBER_PAY, METHOD_PAY, METHOD_PING, METHOD_QUERY,
+                               METHOD_REFUND)
 
 Runner = Callable[[Connection, Caller, Any, float], Reply]
 
@@ -40,7 +44,8 @@ class MethodSpec:
 
 
 def build_methods(settings: BackofficeSettings,
-                  face_cipher: TemplateCipher | None = None) -> dict[str, MethodSpec]:
+                  face_cipher: TemplateCipher | None = None,
+                  wallets: WalletService | None = None) -> dict[str, MethodSpec]:
     max_age_s = offline_batch.max_age_s(settings.offline_max_age_days)
 
     def run_batch(conn: Connection, caller: Caller, upload: Any, now: float) -> Reply:
@@ -66,8 +71,42 @@ def build_methods(settings: BackofficeSettings,
                    face_methods.run_enrol(face_cipher), writes=True, echo=("member_id",)),
         MethodSpec(METHOD_FACE_SYNC, face_methods.parse_sync,
                    face_methods.run_sync(face_cipher), writes=True),
-        # Wallet codes: refused until the connectors of issue 15 replace this row.
-        MethodSpec(METHOD_PAY, parse_wallet_pay, refuse_wallet_pay, writes=False,
-                   echo=("out_trade_no",)),
     ]
+    if wallets is None:
+        # No wallet key material at this server: wallet codes get a clear refusal.
+        specs.append(MethodSpec(METHOD_PAY, parse_wallet_pay, refuse_wallet_pay, writes=False,
+                                echo=("out_trade_no",)))
+    else:
+        specs.extend(wallet_specs(wallets))
     return {spec.name: spec for spec in specs}
+
+
+def wallet_specs(wallets: WalletService) -> list[MethodSpec]:
+    """The wallet router: pay of wallet codes, and query/cancel/refund of wallet trades
+    (other trades keep trade_control's runners)."""
+
+    def routed(plain: Runner, wallet_run: Callable[..., Any], ref_of: Callable[[Any], str]
+               ) -> Runner:
+        def run(conn: Connection, caller: Caller, request: Any, now: float) -> Any:
+            trade = find_trade(conn, caller.terminal_id, ref_of(request))
+            if trade is not None and trade.tender == Tender.WALLET.value:
+                return wallet_run(conn, caller, trade, request, now)
+            return plain(conn, caller, request, now)
+        return run
+
+    return [
+        MethodSpec(METHOD_PAY, parse_wallet_pay_ask, wallets.run_pay, writes=True,
+                   echo=("out_trade_no",)),
+        MethodSpec(METHOD_QUERY, trade_control.parse_trade_ref,
+                   routed(trade_control.run_query,
+                          lambda c, k, t, r, n: wallets.run_query(c, k, t, n),
+                          lambda r: r.out_trade_no), writes=False, echo=("out_trade_no",)),
+        MethodSpec(METHOD_CANCEL, trade_control.parse_trade_ref,
+                   routed(trade_control.run_cancel,
+                          lambda c, k, t, r, n: wallets.run_cancel(c, k, t, n),
+                          lambda r: r.out_trade_no), writes=True, echo=("out_trade_no",)),
+        MethodSpec(METHOD_REFUND, trade_control.parse_refund,
+                   routed(trade_control.run_refund, wallets.run_refund,
+                          lambda r: r.out_trade_no), writes=True,
+                   echo=("out_trade_no", "out_request_no", "refund_amount")),
+    ]

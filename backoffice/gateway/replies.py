@@ -9,7 +9,7 @@ Codes follow the Alipay face-to-face API (docs/host.md): 10000 success, 10003 wa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 CODE_SUCCESS = "10000"
 CODE_WAITING = "10003"
@@ -61,3 +61,12 @@ def invalid(sub_code: str, sub_msg: str, *, error_member: bool = False) -> Reply
 def forbidden(sub_code: str, sub_msg: str) -> Reply:
     return Reply({"code": CODE_FORBIDDEN, "msg": "Insufficient Permissions",
                   "sub_code": sub_code, "sub_msg": sub_msg})
+
+
+@dataclass(frozen=True)
+class Deferred:
+    """A method's answer that needs work outside the database transaction (a call to a
+    wallet): the gateway commits the transaction first (the journal), then runs
+    ``finish`` for the answer."""
+
+    finish: Callable[[], Reply]

@@ -33,8 +33,11 @@ from backoffice.locations import resolve_locations
 from backoffice.manager.routes import manager_routes
 from backoffice.manager.sessions import SessionSigner, load_or_create_secret
 from backoffice.log_setup import setup_logging
-from backoffice.settings import load_settings
+from backoffice.settings import BackofficeSettings, load_settings
 from backoffice.signing_keys import ensure_signing_key
+from backoffice.wallets.resolution import Resolver
+from backoffice.wallets.sealing import ensure_sealer
+from backoffice.wallets.service import WalletService
 from backoffice.storage.engine import open_engine
 from backoffice.storage.migrate import is_current
 
@@ -109,10 +112,17 @@ def health_routes(engine: sa.Engine) -> list[BaseRoute]:
 
 
 def build_app(gateway: Gateway, engine: sa.Engine, max_request_bytes: int,
-              manager: list[BaseRoute] | None = None) -> Starlette:
+              manager: list[BaseRoute] | None = None,
+              wallets: WalletService | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if wallets is not None:
+            # Finishes the wallet payments a killed process left unknown, and polls
+            # the waiting ones by the wallets' rules.
+            wallets.resolver.start()
         yield
+        if wallets is not None:
+            await run_in_threadpool(wallets.resolver.stop)
         engine.dispose()
 
     routes = (gateway_routes(gateway, max_request_bytes) + health_routes(engine)
@@ -138,8 +148,15 @@ def create_app() -> Starlette:
     face_cipher = load_template_cipher(key_path(settings.face_key_file, locations.face_key))
     if face_cipher is None:
         log.warning("no face template key: member face enrolment and sync are refused")
-    gateway = Gateway(engine, settings, key, face_cipher=face_cipher)
+    wallets = wallet_service(engine, settings, locations.private_key.parent)
+    gateway = Gateway(engine, settings, key, face_cipher=face_cipher, wallets=wallets)
     signer = SessionSigner(load_or_create_secret(locations.manager_secret))
     manager = manager_routes(engine, signer, settings.manager_session_hours)
     log.info("worker %d ready", os.getpid())
-    return build_app(gateway, engine, settings.max_request_bytes, manager)
+    return build_app(gateway, engine, settings.max_request_bytes, manager, wallets)
+
+
+def wallet_service(engine: sa.Engine, settings: BackofficeSettings,
+                   keys_dir: Path) -> WalletService:
+    return WalletService(Resolver(engine, settings, ensure_sealer(keys_dir),
+                                  runtime_dir=keys_dir / "wallet-runtime"))

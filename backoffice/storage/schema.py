@@ -187,3 +187,5 @@ member_erasures = sa.Table(
 # The face gallery's and the manager page's tables (migration 0002_faces) join the same
 # metadata; imported last because they use the names above.
 from backoffice.storage import schema_faces  # noqa: E402,F401  (registers its tables)
+# The wallet connectors' tables (0003_wallets) join the same metadata.
+from backoffice.storage import wallet_schema as _wallet_schema  # noqa: E402,F401

@@ -76,6 +76,13 @@ def find_trade(conn: Connection, terminal_id: str, out_trade_no: str, *,
     return None if row is None else _trade(row)
 
 
+def find_trade_by_id(conn: Connection, trade_id: int, *, for_update: bool = False) -> Trade:
+    query = sa.select(trades).where(trades.c.trade_id == trade_id)
+    if for_update:
+        query = query.with_for_update()
+    return _trade(conn.execute(query).mappings().one())
+
+
 def find_trades(conn: Connection, terminal_id: str, numbers: list[str]) -> dict[str, Trade]:
     """Several trades of one terminal by out_trade_no (one query per 500)."""
     found: dict[str, Trade] = {}

@@ -22,6 +22,7 @@ class ExceptionKind(str, Enum):
     LATE_DECLINE = "late_decline"              # member unknown, frozen, short of balance
     INVALID_RECORD = "invalid_record"          # could not be read
     CONFLICT = "context_inconsistent"          # number already used with other content
+    WALLET_MISMATCH = "wallet_mismatch"        # the wallet's bill and the books differ
 
 
 @dataclass(frozen=True)

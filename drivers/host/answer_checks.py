@@ -62,6 +62,9 @@ class Asked:
     records: tuple[tuple[str, int], ...] = ()      # batch: (out_trade_no, amount fen)
     since_version: int = 0                         # face sync
     templates_sent: int = 0                        # face enrol
+    #: False when talking straight to Alipay (``host.alipay_direct``): Alipay does not
+    #: echo terminal_id (a terminal_id it does send must still match).
+    terminal_echo: bool = True
 
 
 def check_answer(asked: Asked, payload: Mapping[str, object], *,
@@ -80,7 +83,7 @@ def answer_problems(asked: Asked, payload: Mapping[str, object], *,
     code = payload.get("code")
     if under_error_key and code in _SUCCESS_CODES:
         problems.append(f"a {code} answer came as error_response")
-    _echo(problems, payload, "terminal_id", asked.terminal_id, required=True)
+    _echo(problems, payload, "terminal_id", asked.terminal_id, required=asked.terminal_echo)
     rule = _RULES.get(asked.method)
     if rule is None:
         problems.append(f"no answer rules for method {asked.method!r}")
@@ -194,9 +197,12 @@ def _cancel(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> N
 
 def _refund(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> None:
     _echo(problems, payload, "out_trade_no", asked.out_trade_no, required=True)
-    _echo(problems, payload, "out_request_no", asked.out_request_no, required=True)
+    # Alipay itself (host.alipay_direct) names neither; the back office echoes both.
+    _echo(problems, payload, "out_request_no", asked.out_request_no,
+          required=asked.terminal_echo)
     success = code == CODE_SUCCESS
-    amount = _amount(problems, payload, "refund_amount", asked.refund_fen, required=success)
+    amount = _amount(problems, payload, "refund_amount", asked.refund_fen,
+                     required=success and asked.terminal_echo)
     total = _amount(problems, payload, "refund_fee", None, required=success)
     if success:
         _non_empty(problems, payload, "trade_no")

@@ -115,7 +115,7 @@ class HostClient(FaceHostCalls):
                "terminal_id": request.terminal_id}
         payload = self._call(METHOD_PAY, biz, Asked(
             METHOD_PAY, request.terminal_id, out_trade_no=request.out_trade_no,
-            total_fen=request.total_fen))
+            total_fen=request.total_fen, terminal_echo=not self._settings.alipay_direct))
         return answers.pay_answer(payload)
 
     def query(self, out_trade_no: str) -> QueryAnswer:
@@ -197,7 +197,8 @@ class HostClient(FaceHostCalls):
 
     # -- transport -----------------------------------------------------------------------
     def _asked(self, method: str, **echo) -> Asked:
-        return Asked(method, self._terminal_id, **echo)
+        return Asked(method, self._terminal_id, terminal_echo=not self._settings.alipay_direct,
+                     **echo)
 
     def _call(self, method: str, biz: dict, asked: Asked, *,
               connect_retries: int = 0) -> dict:

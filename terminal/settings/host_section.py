@@ -12,6 +12,9 @@ class HostSettings:
     base_url: str = setting("http://127.0.0.1:8790/gateway.do",
                             doc="the host's gateway URL; the demo starts a simulator instead")
     app_id: str = setting("2026000000000001", doc="this merchant's app id at the host")
+    alipay_direct: bool = setting(False, doc="talk straight to Alipay's open platform (a "
+                                             "one-terminal shop): its answers do not echo "
+                                             "terminal_id; wallet codes only")
     connect_timeout_s: float = setting(3.0, min=0.05, max=60)
     read_timeout_s: float = setting(10.0, min=0.1, max=120)
     write_timeout_s: float = setting(5.0, min=0.05, max=60)

@@ -24,7 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from backoffice.faces.template_key import TemplateCipher
 from backoffice.gateway.dispatch import Gateway
-from backoffice.http.app import GATEWAY_PATH, build_app
+from backoffice.http.app import GATEWAY_PATH, build_app, wallet_service
 from backoffice.manager.routes import manager_routes
 from backoffice.manager.sessions import SessionSigner
 from backoffice.members.accounts import add_member
@@ -63,16 +63,22 @@ class InProcessBackoffice:
 
     def __init__(self, database_url: str, settings: BackofficeSettings, key: SigningKey, *,
                  clock: Callable[[], float] = time.time,
-                 face_cipher: TemplateCipher | None = None) -> None:
+                 face_cipher: TemplateCipher | None = None,
+                 wallet_keys_dir: Path | None = None) -> None:
+        """``wallet_keys_dir``: serve wallet codes through the connectors (their
+        secrets sealed with that folder's key); without it they are refused."""
         self.settings = settings
         self.key = key
         self.face_cipher = face_cipher
         self.engine = open_engine(database_url, settings, application="test")
+        self.wallets = (None if wallet_keys_dir is None else
+                        wallet_service(self.engine, settings, wallet_keys_dir))
         self.gateway = Gateway(self.engine, settings, key, clock=clock,
-                               face_cipher=face_cipher)
+                               face_cipher=face_cipher, wallets=self.wallets)
         manager = manager_routes(self.engine, SessionSigner(os.urandom(32)),
                                  settings.manager_session_hours, clock=clock)
-        app = build_app(self.gateway, self.engine, settings.max_request_bytes, manager)
+        app = build_app(self.gateway, self.engine, settings.max_request_bytes, manager,
+                        self.wallets)
         self.port = free_port()
         self._server = uvicorn.Server(uvicorn.Config(
             app, host="127.0.0.1", port=self.port, log_config=None, access_log=False,
@@ -152,8 +158,8 @@ class ServeProcess:
 
     def __init__(self, data_dir: Path, database_url: str, *, workers: int = 1,
                  env: dict[str, str] | None = None, preexec: Callable[[], None] | None = None,
-                 log_path: Path | None = None) -> None:
-        self.port = free_port()
+                 log_path: Path | None = None, port: int | None = None) -> None:
+        self.port = port or free_port()
         data_dir.mkdir(parents=True, exist_ok=True)
         self.log_path = log_path or data_dir / "serve.log"
         full_env = {**os.environ, "PAYTERM_BACKOFFICE_DATA_DIR": str(data_dir), **(env or {})}

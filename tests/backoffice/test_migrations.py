@@ -51,7 +51,8 @@ def test_concurrent_migrations_apply_once(empty_url):
     outputs = [p.communicate(timeout=120) for p in processes]
     assert all(p.returncode == 0 for p in processes), outputs
     befores = sorted(out.split()[0] for out, _ in outputs)
-    assert befores == [head_revision(), head_revision(), "None"]
+    head = head_revision()
+    assert befores == [head, head, "None"]
     engine = open_engine(empty_url, BackofficeSettings(), pool_size=1)
     assert current_revision(engine) == head_revision()
     engine.dispose()
