@@ -19,12 +19,9 @@ from typing import Iterable
 
 import sqlite_utils
 
-<<<<<<< HEAD
 from offline_queue.face_erasure import (ErasureReport, complete, marks_of,
                                         record_outcome)
-=======
 from offline_queue.face_gallery_store import GallerySyncStore
->>>>>>> issue-14
 from offline_queue.field_cipher import FieldCipher, load_or_create_key
 from offline_queue.store import open_store, transaction, translate_sqlite_error
 from terminal.errors import UserFacingError

@@ -65,8 +65,5 @@ def create_gallery_sync_state(db: sqlite_utils.Database) -> None:
 
 MIGRATIONS = [("face_store_0001_create", create_face_tables),
               ("face_store_0002_velocity", create_velocity_table),
-<<<<<<< HEAD
-              ("face_store_0003_erasures", create_erasure_table)]
-=======
-              ("face_store_0003_gallery_sync", create_gallery_sync_state)]
->>>>>>> issue-14
+              ("face_store_0003_erasures", create_erasure_table),
+              ("face_store_0004_gallery_sync", create_gallery_sync_state)]
