@@ -32,41 +32,41 @@ class GallerySyncStore:
         """Apply one page; returns (members added or replaced, members removed)."""
         db, cipher = self._db, self._cipher  # type: ignore[attr-defined]
         added = removed = 0
-        try:
-            with transaction(db):
-                if delta.reset:
-                    for (member_id,) in db.execute(
-                            "SELECT member_id FROM face_members WHERE source = 'synced' "
-                            "AND status = 'active'").fetchall():
-                        removed += self._drop(member_id, now, "gallery reset by the back office")
-                for change in delta.changes:
-                    if change.action is ChangeAction.REMOVE:
-                        removed += self._drop(change.member_id, now,
-                                              f"erased at the back office (gallery "
-                                              f"v{delta.gallery_version})")
-                        continue
-                    db.execute("DELETE FROM face_templates WHERE member_id = ?",
-                               [change.member_id])
-                    db.execute(
-                        "INSERT INTO face_members (member_id, status, phone_enc, "
-                        "template_version, enrolled_at, updated_at, source) VALUES "
-                        "(?, 'active', NULL, ?, ?, ?, 'synced') ON CONFLICT(member_id) DO "
-                        "UPDATE SET status='active', template_version=excluded.template_version,"
-                        " updated_at=excluded.updated_at, source='synced'",
-                        [change.member_id, template_version, now, now])
-                    for blob in change.templates:
-                        db.execute("INSERT INTO face_templates (member_id, template_version, "
-                                   "created_at, vector_enc) VALUES (?, ?, ?, ?)",
-                                   [change.member_id, template_version, now,
-                                    cipher.encrypt(blob, f"face_template:{change.member_id}")])
-                    added += 1
-                db.execute("INSERT INTO face_gallery_state (id, version, synced_at) VALUES "
-                           "(1, ?, ?) ON CONFLICT(id) DO UPDATE SET version=excluded.version, "
-                           "synced_at=excluded.synced_at", [delta.gallery_version, now])
-            if removed:
+        with transaction(db):
+            if delta.reset:
+                for (member_id,) in db.execute(
+                        "SELECT member_id FROM face_members WHERE source = 'synced' "
+                        "AND status = 'active'").fetchall():
+                    removed += self._drop(member_id, now, "gallery reset by the back office")
+            for change in delta.changes:
+                if change.action is ChangeAction.REMOVE:
+                    removed += self._drop(change.member_id, now,
+                                          f"erased at the back office (gallery "
+                                          f"v{delta.gallery_version})")
+                    continue
+                db.execute("DELETE FROM face_templates WHERE member_id = ?",
+                           [change.member_id])
+                db.execute(
+                    "INSERT INTO face_members (member_id, status, phone_enc, "
+                    "template_version, enrolled_at, updated_at, source) VALUES "
+                    "(?, 'active', NULL, ?, ?, ?, 'synced') ON CONFLICT(member_id) DO "
+                    "UPDATE SET status='active', template_version=excluded.template_version,"
+                    " updated_at=excluded.updated_at, source='synced'",
+                    [change.member_id, template_version, now, now])
+                for blob in change.templates:
+                    db.execute("INSERT INTO face_templates (member_id, template_version, "
+                               "created_at, vector_enc) VALUES (?, ?, ?, ?)",
+                               [change.member_id, template_version, now,
+                                cipher.encrypt(blob, f"face_template:{change.member_id}")])
+                added += 1
+            db.execute("INSERT INTO face_gallery_state (id, version, synced_at) VALUES "
+                       "(1, ?, ?) ON CONFLICT(id) DO UPDATE SET version=excluded.version, "
+                       "synced_at=excluded.synced_at", [delta.gallery_version, now])
+        if removed:
+            try:                                 # the deleted rows leave the WAL too
                 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc) from exc
+            except sqlite3.DatabaseError as exc:
+                raise translate_sqlite_error(exc) from exc
         return added, removed
 
     def _drop(self, member_id: str, now: float, reason: str) -> int:
