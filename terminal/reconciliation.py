@@ -79,5 +79,5 @@ def reconcile(terminal: list[TerminalLine], statement: DailyStatement) -> Reconc
         if no not in ours:
             found.append(Discrepancy(no, "only_host", 0, host.net_fen,
                                      f"host {host.state}; terminal does not hold it as paid"))
-    return Reconciliation(sum(l.amount_fen - l.refunded_fen for l in ours.values()),
-                          sum(l.net_fen for l in theirs.values()), matched, tuple(found))
+    return Reconciliation(sum(ln.amount_fen - ln.refunded_fen for ln in ours.values()),
+                          sum(ln.net_fen for ln in theirs.values()), matched, tuple(found))
