@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import Any
 
 
 class ReceiptKind(str, Enum):
@@ -54,7 +55,7 @@ class Receipt:
         return replace(self, reprint_count=count)
 
 
-def receipt_to_dict(receipt: Receipt) -> dict:
+def receipt_to_dict(receipt: Receipt) -> dict[str, Any]:
     """The documented JSON form (``payterm receipt render --from FILE.json``)."""
     data = {k: getattr(receipt, k) for k in receipt.__dataclass_fields__}
     data["kind"] = receipt.kind.value
@@ -64,7 +65,7 @@ def receipt_to_dict(receipt: Receipt) -> dict:
     return data
 
 
-def receipt_from_dict(data: dict) -> Receipt:
+def receipt_from_dict(data: dict[str, Any]) -> Receipt:
     """Inverse of ``receipt_to_dict``; unknown keys are an error (a typo is not ignored)."""
     fields = set(Receipt.__dataclass_fields__)
     unknown = set(data) - fields

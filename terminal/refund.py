@@ -23,6 +23,7 @@ from terminal.bilingual import Bilingual
 from terminal.errors import AnswerInconsistent, HostError, UserFacingError
 from terminal.money import format_amount
 from terminal.ports.host import Clock, PaymentHost
+from terminal.ports.journal import RefundJournal
 from terminal.transaction import TxState
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class Refunds:
     """Blocking (network): call from a worker thread. ``journal`` is a SqliteJournal-like
     object with ``get``, ``mark``, ``record_refund`` and ``refunds``."""
 
-    def __init__(self, host: PaymentHost, journal, clock: Clock) -> None:
+    def __init__(self, host: PaymentHost, journal: RefundJournal, clock: Clock) -> None:
         self._host = host
         self._journal = journal
         self._clock = clock

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from terminal.answer_consistency import SUB_ANSWER_INCONSISTENT, query_problems
 from terminal.attempt import Attempt, Tender
@@ -228,7 +228,7 @@ class Resolver:
                                   needs_attention=count >= timings.cancel_max_attempts)
 
     def _inconsistent(self, attempt: Attempt, method: str, problems: tuple[str, ...],
-                      **fields) -> Attempt:
+                      **fields: Any) -> Attempt:
         """A signed answer that is not about this attempt: first time, keep resolving
         (state answer_inconsistent); the host disagreeing again holds it for a person."""
         detail = {"method": method, "problems": list(problems)[:10]}
@@ -247,7 +247,7 @@ class Resolver:
                                   sub_msg=text, **fields)
 
     def _network_failed(self, attempt: Attempt, event: str, exc: Exception,
-                        **fields) -> Attempt:
+                        **fields: Any) -> Attempt:
         failures = self._network_failures.get(attempt.out_trade_no, 0) + 1
         self._network_failures[attempt.out_trade_no] = failures
         log.info("resolver %s for %s: %s", event, attempt.out_trade_no, type(exc).__name__)

@@ -203,8 +203,9 @@ class WalletPayment:
         return record_pay_answer(self._journal, no, request.total_fen, answer,
                                  self._clock.now())
 
-    def _resolve_inline(self, attempt: Attempt, wait_s: float | None, on_update,
-                        should_stop) -> Attempt:
+    def _resolve_inline(self, attempt: Attempt, wait_s: float | None,
+                        on_update: Callable[[Attempt], None] | None,
+                        should_stop: Callable[[], bool]) -> Attempt:
         if wait_s is None:
             timings = timings_for(self._settings.resolver, attempt)
             wait_s = (max(timings.poll_budget_s, timings.cancel_not_before_s)

@@ -37,3 +37,15 @@ class Journal(Protocol):
 
     def unresolved(self) -> list[Attempt]:
         """Attempts whose outcome is not yet known, oldest first."""
+
+
+@runtime_checkable
+class RefundJournal(Journal, Protocol):
+    """The journal with its refund requests (idempotent by ``out_request_no``)."""
+
+    def record_refund(self, out_request_no: str, out_trade_no: str, amount_fen: int,
+                      state: str, now: float, sub_code: str = "") -> None:
+        """Insert or update a refund request, on disk when it returns."""
+
+    def refunds(self, out_trade_no: str) -> list[dict[str, Any]]:
+        """The refund requests of one sale, oldest first."""
