@@ -199,9 +199,10 @@ class SyncWorker:
 
     def _backoff(self, failures: int) -> float:
         raw = self._settings.sync_backoff_base_s * 2 ** min(failures - 1, 30)
-        return min(self._settings.sync_backoff_max_s, raw) * self._rng.uniform(0.5, 1.0)
+        return float(min(self._settings.sync_backoff_max_s, raw) * self._rng.uniform(0.5, 1.0))
 
     def _probe_wait(self) -> float:
+        assert self._monitor is not None  # only waited for when there is a monitor
         status = self._monitor.status()
         if status.next_probe_at is None:
             return self._settings.probe_interval_s
