@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from enum import Enum
 from pathlib import Path
 from typing import Callable
 
@@ -25,10 +26,25 @@ from terminal.receipt import Receipt
 log = logging.getLogger(__name__)
 
 
+class PrintEventKind(str, Enum):
+    """What happened to the print queue (str values: the names listeners always saw)."""
+    PRINTED = "printed"            # a job printed and the printer is ready after it
+    CUT_SHORT = "cut_short"        # the printer stopped mid-job: it prints again in full
+    WAITING = "waiting"            # the printer is not ready (paper, cover, silent)
+    DEVICE_ERROR = "device_error"  # the printer could not be reached or written to
+    IDLE = "idle"                  # nothing to print
+
+    @property
+    def is_problem(self) -> bool:
+        """A state the staff should hear about (the receipt prints when it is fixed)."""
+        return self in (PrintEventKind.WAITING, PrintEventKind.CUT_SHORT,
+                        PrintEventKind.DEVICE_ERROR)
+
+
 @dataclass(frozen=True)
 class PrintEvent:
     """Reported to the listener (the GUI bridge re-emits it as a Qt signal)."""
-    kind: str                 # "printed", "cut_short", "waiting", "device_error", "idle"
+    kind: PrintEventKind
     job_id: str = ""
     status: PrinterStatus | None = None
     message: str = ""
@@ -107,15 +123,15 @@ class PrintWorker:
         job = store.next_pending()
         if job is None:
             self.printer.release_idle()
-            self._emit(PrintEvent("idle"))
+            self._emit(PrintEvent(PrintEventKind.IDLE))
             return False
         try:
             before = self.printer.status()
         except DeviceError as exc:
-            self._emit(PrintEvent("device_error", job.job_id, message=str(exc)))
+            self._emit(PrintEvent(PrintEventKind.DEVICE_ERROR, job.job_id, message=str(exc)))
             return False
         if not before.ready:
-            self._emit(PrintEvent("waiting", job.job_id, before, before.describe()))
+            self._emit(PrintEvent(PrintEventKind.WAITING, job.job_id, before, before.describe()))
             return False
         cut_short_before = job.state == FAILED_WAITING
         receipt = store.start_printing(job.job_id)
@@ -126,14 +142,14 @@ class PrintWorker:
             after = self.printer.status_after_job()
         except DeviceError as exc:
             store.mark_failed(job.job_id, f"device error: {exc}")
-            self._emit(PrintEvent("device_error", job.job_id, message=str(exc)))
+            self._emit(PrintEvent(PrintEventKind.DEVICE_ERROR, job.job_id, message=str(exc)))
             return False
         if not after.ready:
             store.mark_failed(job.job_id, after.describe())
-            self._emit(PrintEvent("cut_short", job.job_id, after, after.describe()))
+            self._emit(PrintEvent(PrintEventKind.CUT_SHORT, job.job_id, after, after.describe()))
             return False
         store.mark_done(job.job_id)
-        self._emit(PrintEvent("printed", job.job_id, after,
+        self._emit(PrintEvent(PrintEventKind.PRINTED, job.job_id, after,
                               f"reprint #{receipt.reprint_count}" if receipt.reprint_count
                               else ""))
         return True

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from enum import Enum
 from typing import Any, Callable
 
 from terminal.answer_consistency import SUB_ANSWER_INCONSISTENT, query_problems
@@ -41,9 +42,16 @@ log = logging.getLogger(__name__)
 MAX_NETWORK_BACKOFF_S = 60.0
 
 
+class StepAction(str, Enum):
+    """What the resolver does next for an unknown attempt (values as logged before)."""
+    QUERY = "query"
+    CANCEL = "cancel"
+    DONE = "done"
+
+
 @dataclass(frozen=True)
 class PlannedStep:
-    action: str        # "query" | "cancel" | "done"
+    action: StepAction
     due_at: float
 
 
@@ -58,22 +66,22 @@ def timings_for(settings: ResolverSettings, attempt: Attempt) -> WalletTimings:
 def plan_next_step(attempt: Attempt, timings: WalletTimings) -> PlannedStep:
     """What to do next for ``attempt`` and from when (pure)."""
     if not attempt.state.needs_resolution:
-        return PlannedStep("done", attempt.updated_at)
+        return PlannedStep(StepAction.DONE, attempt.updated_at)
     t0 = attempt.started_at
     if attempt.cancelling:
         earliest = t0 + timings.cancel_not_before_s
         if attempt.last_cancel_at is not None:
             earliest = max(earliest, attempt.last_cancel_at + timings.cancel_retry_interval_s)
-        return PlannedStep("cancel", earliest)
+        return PlannedStep(StepAction.CANCEL, earliest)
     if attempt.query_count == 0:
         due = t0 + timings.first_query_delay_s
     else:
         due = (attempt.last_query_at or t0) + timings.poll_interval_s
     if due >= t0 + timings.poll_budget_s and attempt.query_count > 0:
         # The budget ends before the next poll: move to cancelling (respecting its floor).
-        return PlannedStep("cancel", max(t0 + timings.poll_budget_s,
-                                         t0 + timings.cancel_not_before_s))
-    return PlannedStep("query", due)
+        return PlannedStep(StepAction.CANCEL, max(t0 + timings.poll_budget_s,
+                                                  t0 + timings.cancel_not_before_s))
+    return PlannedStep(StepAction.QUERY, due)
 
 
 class Resolver:
@@ -99,10 +107,10 @@ class Resolver:
                                          event="resolution_started",
                                          detail={"from": attempt.state.value})
         planned = self.plan(attempt)
-        if planned.action == "done" or planned.due_at > now:
+        if planned.action is StepAction.DONE or planned.due_at > now:
             return attempt
         try:
-            if planned.action == "query":
+            if planned.action is StepAction.QUERY:
                 return self._query(attempt)
             return self._cancel(attempt)
         except IllegalTransition:
@@ -113,7 +121,7 @@ class Resolver:
     def plan(self, attempt: Attempt) -> PlannedStep:
         planned = plan_next_step(attempt, timings_for(self._settings, attempt))
         failures = self._network_failures.get(attempt.out_trade_no, 0)
-        if failures and planned.action != "done":
+        if failures and planned.action is not StepAction.DONE:
             backoff = min(MAX_NETWORK_BACKOFF_S, 0.5 * 2 ** min(failures, 10))
             planned = PlannedStep(planned.action, max(planned.due_at,
                                                       attempt.updated_at + backoff))
