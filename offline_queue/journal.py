@@ -10,19 +10,20 @@ import json
 import sqlite3
 from dataclasses import fields as dataclass_fields
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Unpack
 
 import sqlite_utils
 
 from terminal.attempt import Attempt, Tender
 from terminal.errors import QueueError
+from terminal.ports.journal import AttemptChange, AttemptChanges
 from terminal.trade_no import make_trade_no
 from terminal.transaction import TxState, check_transition
 from offline_queue.store import open_store, transaction, translate_sqlite_error
 
 _BOOL_FIELDS = {"waiting_for_password", "cancelling", "needs_attention", "offline"}
 _ATTEMPT_FIELDS = {f.name for f in dataclass_fields(Attempt)}
-_UPDATABLE = _ATTEMPT_FIELDS - {"out_trade_no", "seq", "tender", "created_at", "state"}
+_UPDATABLE = set(AttemptChanges.__annotations__)
 UNRESOLVED_STATES = tuple(s.value for s in TxState if s.needs_resolution)
 HELD_STATES = tuple(s.value for s in TxState if s.needs_person)
 
@@ -86,15 +87,17 @@ class SqliteJournal:
         return self._written(trade_no)
 
     def mark(self, out_trade_no: str, state: TxState, *, now: float, event: str,
-             detail: dict[str, Any] | None = None, **fields: Any) -> Attempt:
+             detail: dict[str, Any] | None = None,
+             **fields: Unpack[AttemptChanges]) -> Attempt:
         return self._update(out_trade_no, state, now, event, detail, fields)
 
     def note(self, out_trade_no: str, *, now: float, event: str,
-             detail: dict[str, Any] | None = None, **fields: Any) -> Attempt:
+             detail: dict[str, Any] | None = None,
+             **fields: Unpack[AttemptChanges]) -> Attempt:
         return self._update(out_trade_no, None, now, event, detail, fields)
 
     def _update(self, out_trade_no: str, state: TxState | None, now: float, event: str,
-                detail: dict[str, Any] | None, fields: dict[str, Any]) -> Attempt:
+                detail: dict[str, Any] | None, fields: AttemptChanges) -> Attempt:
         try:
             with transaction(self._db):
                 self._apply_change(out_trade_no, state, now, event, detail or {}, fields)
@@ -103,7 +106,7 @@ class SqliteJournal:
         return self._written(out_trade_no)
 
     def _apply_change(self, out_trade_no: str, state: TxState | None, now: float, event: str,
-                      detail: dict[str, Any], fields: dict[str, Any]) -> None:
+                      detail: dict[str, Any], fields: AttemptChanges) -> None:
         """Inside a transaction: check the move, update the row, record the event."""
         bad = set(fields) - _UPDATABLE
         if bad:
@@ -114,7 +117,8 @@ class SqliteJournal:
         current = TxState(row["state"])
         target = current if state is None or state is current else \
             check_transition(current, state)
-        values = {k: (int(v) if k in _BOOL_FIELDS else v) for k, v in fields.items()}
+        changed: dict[str, Any] = dict(fields)
+        values = {k: (int(v) if k in _BOOL_FIELDS else v) for k, v in changed.items()}
         values["state"] = target.value
         values["updated_at"] = now
         assignments = ", ".join(f"{k} = ?" for k in values)
@@ -158,7 +162,7 @@ class SqliteJournal:
             raise translate_sqlite_error(exc, self._db_path()) from exc
         return self._written(trade_no)
 
-    def update_many(self, changes: Iterable[tuple[str, TxState | None, str, dict[str, Any], dict[str, Any]]], *,
+    def update_many(self, changes: Iterable[AttemptChange], *,
                     now: float,
                     also: Callable[[sqlite_utils.Database], None] | None = None) -> None:
         """Apply ``(out_trade_no, state or None, event, detail, fields)`` changes and then

@@ -18,6 +18,7 @@ import sqlite_utils
 from terminal.errors import QueueError
 from terminal.host_batch_messages import (BatchItemResult, BatchOutcome, OfflineRecord,
                                           OfflineTender)
+from terminal.ports.journal import AttemptChange
 from terminal.settings.offline_section import OfflineSettings
 from offline_queue.outbox import Outbox
 from offline_queue.store import transaction, translate_sqlite_error
@@ -93,7 +94,8 @@ class OutboxSync:
 
     def book(self, results: list[BatchItemResult], now: float) -> Tally:
         """Apply the host's per-record answers, all in one transaction."""
-        changes, retry = [], []
+        changes: list[AttemptChange] = []
+        retry: list[BatchItemResult] = []
         booked = declined = 0
         for result in results:
             no = result.out_trade_no

@@ -25,14 +25,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Callable
+from typing import Callable, Unpack
 
 from terminal.answer_consistency import SUB_ANSWER_INCONSISTENT, query_problems
 from terminal.attempt import Attempt, Tender
 from terminal.errors import AnswerInconsistent, HostError, HostRejected, IllegalTransition
 from terminal.host_messages import TradeStatus
 from terminal.ports.host import Clock, PaymentHost
-from terminal.ports.journal import Journal
+from terminal.ports.journal import AttemptChanges, Journal
 from terminal.settings.resolver_section import ResolverSettings, WalletTimings
 from terminal.transaction import TxState
 
@@ -165,7 +165,7 @@ class Resolver:
 
     def _query(self, attempt: Attempt) -> Attempt:
         now = self._clock.now()
-        common = dict(query_count=attempt.query_count + 1, last_query_at=now)
+        common: AttemptChanges = {"query_count": attempt.query_count + 1, "last_query_at": now}
         try:
             answer = self._host.query(attempt.out_trade_no)
         except AnswerInconsistent as exc:
@@ -180,25 +180,25 @@ class Resolver:
         detail = {"status": answer.status.value, "code": answer.code,
                   "sub_code": answer.sub_code}
         if answer.status in (TradeStatus.TRADE_SUCCESS, TradeStatus.TRADE_FINISHED):
+            common.update({"host_trade_no": answer.host_trade_no,
+                           "waiting_for_password": False, "result_code": answer.code})
             return self._journal.mark(attempt.out_trade_no, TxState.APPROVED, now=now,
-                                      event="query_answered", detail=detail,
-                                      host_trade_no=answer.host_trade_no,
-                                      waiting_for_password=False, result_code=answer.code,
-                                      **common)
+                                      event="query_answered", detail=detail, **common)
         if answer.status is TradeStatus.TRADE_CLOSED:
+            common.update({"waiting_for_password": False, "result_code": answer.code,
+                           "sub_code": answer.sub_code or "TRADE_CLOSED",
+                           "sub_msg": answer.sub_msg})
             return self._journal.mark(attempt.out_trade_no, TxState.CLOSED, now=now,
-                                      event="query_answered", detail=detail,
-                                      waiting_for_password=False, result_code=answer.code,
-                                      sub_code=answer.sub_code or "TRADE_CLOSED",
-                                      sub_msg=answer.sub_msg, **common)
+                                      event="query_answered", detail=detail, **common)
         if answer.status is TradeStatus.NOT_EXIST:
             # The pay request never arrived (or has not yet): cancel so that a late
             # arrival cannot charge the customer after we gave up.
+            common["cancelling"] = True
             return self._journal.note(attempt.out_trade_no, now=now, event="query_answered",
-                                      detail=detail, cancelling=True, **common)
+                                      detail=detail, **common)
+        common["waiting_for_password"] = True
         return self._journal.note(attempt.out_trade_no, now=now, event="query_answered",
-                                  detail=detail,
-                                  waiting_for_password=True, **common)
+                                  detail=detail, **common)
 
     def _cancel(self, attempt: Attempt) -> Attempt:
         now = self._clock.now()
@@ -236,26 +236,25 @@ class Resolver:
                                   needs_attention=count >= timings.cancel_max_attempts)
 
     def _inconsistent(self, attempt: Attempt, method: str, problems: tuple[str, ...],
-                      **fields: Any) -> Attempt:
+                      **fields: Unpack[AttemptChanges]) -> Attempt:
         """A signed answer that is not about this attempt: first time, keep resolving
         (state answer_inconsistent); the host disagreeing again holds it for a person."""
         detail = {"method": method, "problems": list(problems)[:10]}
         text = "; ".join(problems)[:200]
         log.warning("resolver: %s answer for %s not about it: %s", method,
                     attempt.out_trade_no, text, extra={"out_trade_no": attempt.out_trade_no})
+        fields.update({"sub_code": SUB_ANSWER_INCONSISTENT, "sub_msg": text})
         if attempt.state is TxState.INCONSISTENT:
+            fields["needs_attention"] = True
             return self._journal.mark(attempt.out_trade_no, TxState.HELD,
                                       now=self._clock.now(), event="held_for_person",
-                                      detail=detail, needs_attention=True,
-                                      sub_code=SUB_ANSWER_INCONSISTENT, sub_msg=text,
-                                      **fields)
+                                      detail=detail, **fields)
         return self._journal.mark(attempt.out_trade_no, TxState.INCONSISTENT,
                                   now=self._clock.now(), event="answer_inconsistent",
-                                  detail=detail, sub_code=SUB_ANSWER_INCONSISTENT,
-                                  sub_msg=text, **fields)
+                                  detail=detail, **fields)
 
     def _network_failed(self, attempt: Attempt, event: str, exc: Exception,
-                        **fields: Any) -> Attempt:
+                        **fields: Unpack[AttemptChanges]) -> Attempt:
         failures = self._network_failures.get(attempt.out_trade_no, 0) + 1
         self._network_failures[attempt.out_trade_no] = failures
         log.info("resolver %s for %s: %s", event, attempt.out_trade_no, type(exc).__name__)
