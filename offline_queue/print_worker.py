@@ -5,20 +5,20 @@ For each job: status first (a printer that is not ready, silent or gone gets not
 processed the job (``status_after_job``: its print-end answer, over any link). Only a
 complete, valid, ready status after the job marks it done; anything else (paper out, cover open, no
 answer, a write that failed) leaves it ``failed_waiting`` to be printed again in full,
-marked REPRINT, once the printer reports ready. Waits between attempts use an Event so
-``stop()`` returns promptly.
+marked REPRINT, once the printer reports ready. The thread is a BackgroundLoop: waits
+between attempts end at ``wake()`` or ``stop()``.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Callable
 
 from offline_queue.print_jobs import FAILED_WAITING, PrintJobStore
+from terminal.background_loop import BackgroundLoop
 from terminal.errors import DeviceError
 from terminal.ports.printer import PrinterStatus, ReceiptPrinter
 from terminal.receipt import Receipt
@@ -59,9 +59,10 @@ class PrintWorker:
         self.retry_interval_s = retry_interval_s
         self.idle_poll_s = idle_poll_s
         self.listener = listener
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._store: PrintJobStore | None = None
+        self._loop = BackgroundLoop("print-worker", self._step, setup=self._open,
+                                    teardown=self._close, on_error=self._after_error,
+                                    logger=log)
 
     # -- any thread ---------------------------------------------------------------------
     def submit(self, receipt: Receipt, job_id: str | None = None) -> bool:
@@ -72,49 +73,45 @@ class PrintWorker:
             added = store.enqueue(receipt, job_id)
         finally:
             store.close()
-        self._wake.set()
+        self._loop.wake()
         return added
 
     def wake(self) -> None:
         """Look at the queue now (after ``request_reprint`` or a paper refill)."""
-        self._wake.set()
+        self._loop.wake()
 
     def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="print-worker", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self, timeout_s: float = 5.0) -> bool:
         """Signal and join; True when the thread ended within ``timeout_s``."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is None:
-            return True
-        self._thread.join(timeout_s)
-        alive = self._thread.is_alive()
-        if not alive:
-            self._thread = None
-        return not alive
+        return self._loop.stop(timeout_s)
 
     # -- the worker thread ----------------------------------------------------------------
-    def _run(self) -> None:
-        store = PrintJobStore.open(self.store_path)
+    def _open(self) -> None:
+        self._store = PrintJobStore.open(self.store_path)
         try:
-            recovered = store.recover_interrupted()
-            if recovered:
-                log.warning("print jobs cut short by a restart: %s", ", ".join(recovered))
-            while not self._stop.is_set():
-                try:
-                    progressed = self.run_once(store)
-                except Exception:  # the worker must survive anything and say so
-                    log.exception("print worker iteration failed")
-                    progressed = False
-                if not progressed:
-                    self._wake.wait(self.retry_interval_s)
-                    self._wake.clear()
-        finally:
+            recovered = self._store.recover_interrupted()
+        except BaseException:
+            self._close()
+            raise
+        if recovered:
+            log.warning("print jobs cut short by a restart: %s", ", ".join(recovered))
+
+    def _close(self) -> None:
+        try:
             self.printer.close()
-            store.close()
+        finally:
+            if self._store is not None:
+                self._store.close()
+            self._store = None
+
+    def _step(self) -> float:
+        assert self._store is not None
+        return 0.0 if self.run_once(self._store) else self.retry_interval_s
+
+    def _after_error(self, exc: Exception) -> float:
+        return self.retry_interval_s
 
     def run_once(self, store: PrintJobStore) -> bool:
         """Try the oldest pending job once. Returns True when it printed (look again
