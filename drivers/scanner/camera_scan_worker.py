@@ -9,7 +9,7 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, TypeVar
 
 from terminal.background_loop import BackgroundLoop
 from terminal.code_read import FrameDecode, RepeatFilter
@@ -18,6 +18,7 @@ from terminal.ports.camera import CameraState, FrameSource
 from terminal.ports.scanner import CodeReader
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -121,7 +122,7 @@ class CameraScanWorker:
                      decode.chosen.read.symbology.value)
             self._report(self._on_scan, decode)
 
-    def _report(self, callback, value) -> None:
+    def _report(self, callback: Callable[[T], None], value: T) -> None:
         try:
             callback(value)
         except Exception:  # a consumer's bug must not stop the scanner

@@ -8,15 +8,17 @@ Implements ``terminal.ports.scanner.ScannerGun``.
 from __future__ import annotations
 
 import logging
-from typing import Callable
+from typing import Any, Callable, TypeVar
 
 import serial
 
 from terminal.background_loop import BackgroundLoop
 from terminal.code_read import payload_text
 from terminal.errors import DeviceError
+from terminal.settings.scanner_section import ScannerSettings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TERMINATOR_BYTES = {"cr": b"\r", "lf": b"\n", "crlf": b"\r\n", "tab": b"\t", "etx": b"\x03"}
 
@@ -43,7 +45,7 @@ class SerialScanner:
         self.discarded_overlong = 0
 
     @classmethod
-    def from_settings(cls, scanner_settings, **kwargs) -> "SerialScanner":
+    def from_settings(cls, scanner_settings: ScannerSettings, **kwargs: Any) -> "SerialScanner":
         s = scanner_settings
         return cls(s.serial_port, baud=s.serial_baud, terminator=s.serial_terminator,
                    read_timeout_s=s.serial_read_timeout_s, max_length=s.serial_max_length,
@@ -121,7 +123,7 @@ class SerialScanner:
         log.warning("%s: %d bytes without a terminator discarded (check "
                     "scanner.serial_terminator)", self.name, length)
 
-    def _safe(self, callback, value) -> None:
+    def _safe(self, callback: Callable[[T], None], value: T) -> None:
         try:
             callback(value)
         except Exception:
