@@ -13,6 +13,9 @@ import json
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
+
+import sqlite_utils
 
 from terminal.errors import HostError
 from terminal.money import format_amount
@@ -34,11 +37,11 @@ LISTED_BLOCKERS = 50
 class EodResult:
     day: str
     closed: bool
-    blockers: dict = field(default_factory=dict)     # why it was refused
-    z_report: dict = field(default_factory=dict)
-    reconciliation: dict = field(default_factory=dict)
+    blockers: dict[str, Any] = field(default_factory=dict)     # why it was refused
+    z_report: dict[str, Any] = field(default_factory=dict)
+    reconciliation: dict[str, Any] = field(default_factory=dict)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"day": self.day, "closed": self.closed, "blockers": self.blockers,
                 "z_report": self.z_report, "reconciliation": self.reconciliation}
 
@@ -52,9 +55,9 @@ def today(now: float) -> date:
     return datetime.fromtimestamp(now, BUSINESS_TZ).date()
 
 
-def find_blockers(journal: SqliteJournal) -> dict:
+def find_blockers(journal: SqliteJournal) -> dict[str, Any]:
     """Everything that stops the day from closing (empty dict: nothing)."""
-    blockers: dict = {}
+    blockers: dict[str, Any] = {}
     unresolved = journal.unresolved()
     if unresolved:
         blockers["unresolved"] = [
@@ -88,7 +91,7 @@ def find_blockers(journal: SqliteJournal) -> dict:
     return blockers
 
 
-def z_report(journal: SqliteJournal, day: date) -> tuple[dict, list[TerminalLine]]:
+def z_report(journal: SqliteJournal, day: date) -> tuple[dict[str, Any], list[TerminalLine]]:
     """Counts and totals of the day, and the lines to reconcile."""
     start, end = day_bounds(day)
     db = journal.db
@@ -97,7 +100,7 @@ def z_report(journal: SqliteJournal, day: date) -> tuple[dict, list[TerminalLine
         "a.sub_code, o.state AS outbox_state, o.taken_offline FROM attempts a "
         "LEFT JOIN outbox o USING (out_trade_no) WHERE a.created_at >= ? AND a.created_at < ?",
         [start, end]).fetchall()
-    by_tender: dict[str, dict] = {}
+    by_tender: dict[str, dict[str, Any]] = {}
     offline = {"count": 0, "amount_fen": 0}
     voided = {"count": 0, "amount_fen": 0}
     exceptions, lines = [], []
@@ -139,7 +142,7 @@ def z_report(journal: SqliteJournal, day: date) -> tuple[dict, list[TerminalLine
     return report, lines
 
 
-def _exception_details(db, numbers: list[str]) -> list[dict]:
+def _exception_details(db: sqlite_utils.Database, numbers: list[str]) -> list[dict[str, Any]]:
     if not numbers:
         return []
     marks = ",".join("?" * len(numbers))
@@ -156,7 +159,7 @@ _KIND_TEXT = {"only_terminal": ("仅终端有", "only on the terminal"),
               "amount_mismatch": ("金额不一致", "amounts differ")}
 
 
-def reconciliation_blocker(reconciliation: Reconciliation) -> dict:
+def reconciliation_blocker(reconciliation: Reconciliation) -> dict[str, Any]:
     """Why an unbalanced day stays open, naming every line (none left out)."""
     lines = [d.as_dict() for d in reconciliation.discrepancies]
     parts_zh, parts_en = [], []

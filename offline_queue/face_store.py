@@ -15,7 +15,7 @@ import re
 import sqlite3
 import time
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 import sqlite_utils
 
@@ -167,12 +167,12 @@ class FaceStore(GallerySyncStore):
 
     def stale_template_count(self, version: str) -> int:
         """Templates made by another recognizer version (need re-enrolment)."""
-        return self._db.execute("SELECT count(*) FROM face_templates WHERE template_version "
-                                "!= ?", [version]).fetchone()[0]
+        return int(self._db.execute("SELECT count(*) FROM face_templates WHERE "
+                                    "template_version != ?", [version]).fetchone()[0])
 
     def enrolled_count(self) -> int:
-        return self._db.execute("SELECT count(*) FROM face_members WHERE status = 'active'"
-                                ).fetchone()[0]
+        return int(self._db.execute("SELECT count(*) FROM face_members WHERE status = 'active'"
+                                    ).fetchone()[0])
 
     def phone_last4(self, member_id: str) -> str | None:
         row = self._db.execute("SELECT phone_enc FROM face_members WHERE member_id = ? AND "
@@ -181,7 +181,7 @@ class FaceStore(GallerySyncStore):
             return None
         return self._cipher.decrypt_text(row[0], f"face_phone:{member_id}")[-4:]
 
-    def members(self) -> list[dict]:
+    def members(self) -> list[dict[str, Any]]:
         """Enrolled and deleted members with their template count and latest consent."""
         rows = self._db.execute(
             "SELECT m.member_id, m.status, m.template_version, m.enrolled_at, "
@@ -195,14 +195,14 @@ class FaceStore(GallerySyncStore):
                 "consent_version", "consent_given_at")
         return [dict(zip(keys, row)) for row in rows]
 
-    def consents(self, member_id: str) -> list[dict]:
+    def consents(self, member_id: str) -> list[dict[str, Any]]:
         rows = self._db.execute("SELECT given_at, consent_text, consent_version, recorded_by "
                                 "FROM face_consents WHERE member_id = ? ORDER BY id",
                                 [member_id]).fetchall()
         return [dict(zip(("given_at", "consent_text", "consent_version", "recorded_by"), r))
                 for r in rows]
 
-    def deletions(self, member_id: str) -> list[dict]:
+    def deletions(self, member_id: str) -> list[dict[str, Any]]:
         rows = self._db.execute("SELECT deleted_at, templates_erased, reason FROM "
                                 "face_deletions WHERE member_id = ? ORDER BY id",
                                 [member_id]).fetchall()
@@ -241,7 +241,7 @@ def enrolled_people_count(database: Path) -> int:
     """For diagnostics: how many members are enrolled (no key needed, no face data read)."""
     db = open_store(database)
     try:
-        return db.execute("SELECT count(*) FROM face_members WHERE status = 'active'"
-                          ).fetchone()[0]
+        return int(db.execute("SELECT count(*) FROM face_members WHERE status = 'active'"
+                              ).fetchone()[0])
     finally:
         db.conn.close()

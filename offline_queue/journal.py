@@ -10,24 +10,25 @@ import json
 import sqlite3
 from dataclasses import fields as dataclass_fields
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Unpack
 
 import sqlite_utils
 
 from terminal.attempt import Attempt, Tender
 from terminal.errors import QueueError
+from terminal.ports.journal import AttemptChange, AttemptChanges
 from terminal.trade_no import make_trade_no
 from terminal.transaction import TxState, check_transition
 from offline_queue.store import open_store, transaction
 
 _BOOL_FIELDS = {"waiting_for_password", "cancelling", "needs_attention", "offline"}
 _ATTEMPT_FIELDS = {f.name for f in dataclass_fields(Attempt)}
-_UPDATABLE = _ATTEMPT_FIELDS - {"out_trade_no", "seq", "tender", "created_at", "state"}
+_UPDATABLE = set(AttemptChanges.__annotations__)
 UNRESOLVED_STATES = tuple(s.value for s in TxState if s.needs_resolution)
 HELD_STATES = tuple(s.value for s in TxState if s.needs_person)
 
 
-def row_to_attempt(row: dict) -> Attempt:
+def row_to_attempt(row: dict[str, Any]) -> Attempt:
     values = {k: row[k] for k in _ATTEMPT_FIELDS}
     values["tender"] = Tender(values["tender"])
     values["state"] = TxState(values["state"])
@@ -80,24 +81,26 @@ class SqliteJournal:
                 member_ref=member_ref)
             if sending:
                 self._add_event(trade_no, now, "pay_sent", TxState.PENDING, {})
-        return self.get(trade_no)
+        return self._written(trade_no)
 
     def mark(self, out_trade_no: str, state: TxState, *, now: float, event: str,
-             detail: dict[str, Any] | None = None, **fields: Any) -> Attempt:
+             detail: dict[str, Any] | None = None,
+             **fields: Unpack[AttemptChanges]) -> Attempt:
         return self._update(out_trade_no, state, now, event, detail, fields)
 
     def note(self, out_trade_no: str, *, now: float, event: str,
-             detail: dict[str, Any] | None = None, **fields: Any) -> Attempt:
+             detail: dict[str, Any] | None = None,
+             **fields: Unpack[AttemptChanges]) -> Attempt:
         return self._update(out_trade_no, None, now, event, detail, fields)
 
     def _update(self, out_trade_no: str, state: TxState | None, now: float, event: str,
-                detail: dict | None, fields: dict) -> Attempt:
+                detail: dict[str, Any] | None, fields: AttemptChanges) -> Attempt:
         with transaction(self._db):
             self._apply_change(out_trade_no, state, now, event, detail or {}, fields)
-        return self.get(out_trade_no)
+        return self._written(out_trade_no)
 
     def _apply_change(self, out_trade_no: str, state: TxState | None, now: float, event: str,
-                      detail: dict, fields: dict) -> None:
+                      detail: dict[str, Any], fields: AttemptChanges) -> None:
         """Inside a transaction: check the move, update the row, record the event."""
         bad = set(fields) - _UPDATABLE
         if bad:
@@ -108,7 +111,8 @@ class SqliteJournal:
         current = TxState(row["state"])
         target = current if state is None or state is current else \
             check_transition(current, state)
-        values = {k: (int(v) if k in _BOOL_FIELDS else v) for k, v in fields.items()}
+        changed: dict[str, Any] = dict(fields)
+        values = {k: (int(v) if k in _BOOL_FIELDS else v) for k, v in changed.items()}
         values["state"] = target.value
         values["updated_at"] = now
         assignments = ", ".join(f"{k} = ?" for k in values)
@@ -144,9 +148,9 @@ class SqliteJournal:
                 offline=True, member_ref=member_ref)
             self._add_event(trade_no, now, "taken_offline", TxState.APPROVED, {})
             also(self._db, trade_no, seq)
-        return self.get(trade_no)
+        return self._written(trade_no)
 
-    def update_many(self, changes: Iterable[tuple[str, TxState | None, str, dict, dict]], *,
+    def update_many(self, changes: Iterable[AttemptChange], *,
                     now: float,
                     also: Callable[[sqlite_utils.Database], None] | None = None) -> None:
         """Apply ``(out_trade_no, state or None, event, detail, fields)`` changes and then
@@ -177,7 +181,7 @@ class SqliteJournal:
             "ORDER BY created_at, seq", list(HELD_STATES)).fetchall()
         return [row_to_attempt(dict(r)) for r in rows]
 
-    def refunds_in_states(self, states: Iterable[str]) -> list[dict]:
+    def refunds_in_states(self, states: Iterable[str]) -> list[dict[str, Any]]:
         """Refund requests in the given states, oldest first."""
         states = list(states)
         if not states:
@@ -215,23 +219,30 @@ class SqliteJournal:
             params += states
         return (f"WHERE {' AND '.join(where)}" if where else ""), params
 
-    def history(self, out_trade_no: str) -> list[dict]:
+    def history(self, out_trade_no: str) -> list[dict[str, Any]]:
         rows = self._db.execute(
             "SELECT at, event, state, detail FROM attempt_events WHERE out_trade_no = ? "
             "ORDER BY id", [out_trade_no]).fetchall()
         return [{"at": r["at"], "event": r["event"], "state": r["state"],
                  "detail": json.loads(r["detail"])} for r in rows]
 
-    def refunds(self, out_trade_no: str) -> list[dict]:
+    def refunds(self, out_trade_no: str) -> list[dict[str, Any]]:
         rows = self._db.execute("SELECT * FROM refunds WHERE out_trade_no = ? ORDER BY created_at",
                                 [out_trade_no]).fetchall()
         return [dict(r) for r in rows]
 
     # -- internals ----------------------------------------------------------------
 
-    def _row(self, out_trade_no: str):
-        return self._db.execute("SELECT * FROM attempts WHERE out_trade_no = ?",
-                                [out_trade_no]).fetchone()
+    def _written(self, out_trade_no: str) -> Attempt:
+        """The attempt just written (it exists: the write committed)."""
+        attempt = self.get(out_trade_no)
+        assert attempt is not None, out_trade_no
+        return attempt
+
+    def _row(self, out_trade_no: str) -> sqlite3.Row | None:
+        row: sqlite3.Row | None = self._db.execute(
+            "SELECT * FROM attempts WHERE out_trade_no = ?", [out_trade_no]).fetchone()
+        return row
 
     def _insert_attempt(self, terminal_id: str, tender: Tender, wallet: str, code_masked: str,
                         amount_fen: int, subject: str, state: TxState, now: float, *,
@@ -255,11 +266,11 @@ class SqliteJournal:
         self._db.execute("INSERT INTO counters (name, value) VALUES ('attempt_seq', 0) "
                          "ON CONFLICT(name) DO NOTHING")
         self._db.execute("UPDATE counters SET value = value + 1 WHERE name = 'attempt_seq'")
-        return self._db.execute(
-            "SELECT value FROM counters WHERE name = 'attempt_seq'").fetchone()[0]
+        return int(self._db.execute(
+            "SELECT value FROM counters WHERE name = 'attempt_seq'").fetchone()[0])
 
     def _add_event(self, out_trade_no: str, at: float, event: str, state: TxState,
-                   detail: dict) -> None:
+                   detail: dict[str, Any]) -> None:
         self._db.execute(
             "INSERT INTO attempt_events (out_trade_no, at, event, state, detail) "
             "VALUES (?,?,?,?,?)",

@@ -12,6 +12,9 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
+
+import sqlite_utils
 
 from terminal.attempt import Attempt, Tender
 from terminal.errors import StorageFull, UserFacingError
@@ -58,7 +61,7 @@ class Outbox:
     # -- writing ----------------------------------------------------------------------
     def enqueue(self, *, terminal_id: str, tender: Tender, amount_fen: int, subject: str,
                 now: float, member_id: str = "", member_ref: str = "",
-                evidence: dict | None = None, taken_offline: bool = True) -> Attempt:
+                evidence: dict[str, Any] | None = None, taken_offline: bool = True) -> Attempt:
         """Journal the attempt (APPROVED, offline) and its outbox row durably, at once.
         Raises StorageFull (below ``storage.min_free_disk_mb`` or SQLITE_FULL: nothing
         is written then) or QueueError."""
@@ -70,7 +73,7 @@ class Outbox:
         evidence_blob = self._sealer.seal_evidence(evidence or {})
         day = business_day(now)
 
-        def write_row(db, out_trade_no: str, seq: int) -> None:
+        def write_row(db: sqlite_utils.Database, out_trade_no: str, seq: int) -> None:
             db.execute(
                 "INSERT INTO outbox (out_trade_no, seq, tender, amount_fen, terminal_id, "
                 "subject, created_at, day, member_key, member_id_enc, evidence_enc, "
@@ -110,8 +113,9 @@ class Outbox:
                                            "may already be at the host; refund it after it "
                                            "syncs")
         attempt = self._journal.get(out_trade_no)
+        assert attempt is not None, out_trade_no  # its outbox row exists
 
-        def flip(db) -> None:
+        def flip(db: sqlite_utils.Database) -> None:
             changed = db.execute(
                 "UPDATE outbox SET state = 'voided', reason_code = ?, reason_msg = ? "
                 "WHERE out_trade_no = ? AND state IN ('pending', 'dead') AND maybe_at_host = 0",
@@ -128,7 +132,9 @@ class Outbox:
             [(out_trade_no, TxState.REFUNDED, "voided_offline", {"reason": reason[:200]},
               {"refunded_fen": attempt.amount_fen, "sub_code": VOID_SUB_CODE})],
             now=now, also=flip)
-        return self._journal.get(out_trade_no)
+        voided = self._journal.get(out_trade_no)
+        assert voided is not None, out_trade_no
+        return voided
 
     def retry(self, out_trade_no: str, now: float) -> None:
         """Send a dead letter (or a backed-off pending record) again at once."""
@@ -181,9 +187,9 @@ class Outbox:
                         member_balance_fen=snapshot[0] if snapshot else None,
                         member_spent_since_snapshot_fen=spent)
 
-    def _row(self, out_trade_no: str):
-        row = self._db.execute("SELECT * FROM outbox WHERE out_trade_no = ?",
-                               [out_trade_no]).fetchone()
+    def _row(self, out_trade_no: str) -> sqlite3.Row:
+        row: sqlite3.Row | None = self._db.execute(
+            "SELECT * FROM outbox WHERE out_trade_no = ?", [out_trade_no]).fetchone()
         if row is None:
             raise OutboxError(f"no queued record {out_trade_no}",
                               user_message=f"队列中没有 {out_trade_no} / No queued record "

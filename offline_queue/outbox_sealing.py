@@ -9,6 +9,7 @@ import hashlib
 import hmac
 import json
 from pathlib import Path
+from typing import Any
 
 from offline_queue.field_cipher import FieldCipher, load_or_create_key
 
@@ -40,11 +41,11 @@ class OutboxSealer:
     def open_member(self, blob: bytes | None) -> str:
         return self._cipher.decrypt_text(blob, _MEMBER_PURPOSE) if blob else ""
 
-    def seal_evidence(self, evidence: dict) -> bytes | None:
+    def seal_evidence(self, evidence: dict[str, Any]) -> bytes | None:
         if not evidence:
             return None
         text = json.dumps(evidence, ensure_ascii=False, sort_keys=True)
         return self._cipher.encrypt_text(text, _EVIDENCE_PURPOSE)
 
-    def open_evidence(self, blob: bytes | None) -> dict:
+    def open_evidence(self, blob: bytes | None) -> dict[str, Any]:
         return json.loads(self._cipher.decrypt_text(blob, _EVIDENCE_PURPOSE)) if blob else {}

@@ -10,10 +10,14 @@ from __future__ import annotations
 import logging
 import random
 from dataclasses import dataclass
+from typing import Any, Callable
+
+import sqlite_utils
 
 from terminal.errors import QueueError
 from terminal.host_batch_messages import (BatchItemResult, BatchOutcome, OfflineRecord,
                                           OfflineTender)
+from terminal.ports.journal import AttemptChange
 from terminal.settings.offline_section import OfflineSettings
 from offline_queue.outbox import Outbox
 from offline_queue.store import transaction
@@ -34,7 +38,7 @@ class Tally:
 def backoff_s(attempts: int, settings: OfflineSettings, rng: random.Random) -> float:
     """Exponential backoff with jitter: base·2^(n-1), capped, times 0.5..1."""
     raw = settings.sync_backoff_base_s * 2 ** min(max(attempts - 1, 0), 30)
-    return min(settings.sync_backoff_max_s, raw) * rng.uniform(0.5, 1.0)
+    return float(min(settings.sync_backoff_max_s, raw) * rng.uniform(0.5, 1.0))
 
 
 class OutboxSync:
@@ -47,7 +51,7 @@ class OutboxSync:
         self._settings = settings
         self._rng = rng or random.Random()
 
-    def due(self, now: float, limit: int) -> list[dict]:
+    def due(self, now: float, limit: int) -> list[dict[str, Any]]:
         """Pending rows whose retry time has come, in creation order."""
         rows = self._db.execute(
             "SELECT * FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? "
@@ -59,7 +63,7 @@ class OutboxSync:
                                "WHERE state = 'pending'").fetchone()
         return row[0] if row else None
 
-    def to_records(self, rows: list[dict], now: float) -> tuple[list[OfflineRecord], Tally]:
+    def to_records(self, rows: list[dict[str, Any]], now: float) -> tuple[list[OfflineRecord], Tally]:
         """Decrypt rows into records; a row that cannot be opened becomes a dead letter
         at once instead of blocking the batch."""
         records, broken = [], []
@@ -75,7 +79,10 @@ class OutboxSync:
             except (QueueError, ValueError) as exc:
                 broken.append((row["out_trade_no"], f"cannot be read: {exc}"))
         if broken:
-            self._write(lambda db: [self._bury(db, no, reason, now) for no, reason in broken])
+            def bury_all(db: sqlite_utils.Database) -> None:
+                for no, reason in broken:
+                    self._bury(db, no, reason, now)
+            self._write(bury_all)
         return records, Tally(dead=len(broken))
 
     def mark_in_flight(self, out_trade_nos: list[str]) -> None:
@@ -86,7 +93,8 @@ class OutboxSync:
 
     def book(self, results: list[BatchItemResult], now: float) -> Tally:
         """Apply the host's per-record answers, all in one transaction."""
-        changes, retry = [], []
+        changes: list[AttemptChange] = []
+        retry: list[BatchItemResult] = []
         booked = declined = 0
         for result in results:
             no = result.out_trade_no
@@ -105,7 +113,7 @@ class OutboxSync:
                 retry.append(result)
         dead = []
 
-        def write_outbox(db) -> None:
+        def write_outbox(db: sqlite_utils.Database) -> None:
             for result in results:
                 no = result.out_trade_no
                 if result.booked:
@@ -131,7 +139,7 @@ class OutboxSync:
         """A batch failed as a whole (5xx, timeout, garbage, refusal): try each later."""
         dead = []
 
-        def write(db) -> None:
+        def write(db: sqlite_utils.Database) -> None:
             for no in out_trade_nos:
                 if self._defer_row(db, no, now, error, maybe_at_host=maybe_at_host):
                     dead.append(no)
@@ -147,7 +155,7 @@ class OutboxSync:
             [[no] for no in out_trade_nos]))
 
     # -- internals ------------------------------------------------------------------------
-    def _defer_row(self, db, out_trade_no: str, now: float, error: str, *,
+    def _defer_row(self, db: sqlite_utils.Database, out_trade_no: str, now: float, error: str, *,
                    maybe_at_host: bool) -> bool:
         """Count one failed try; returns True when the row became a dead letter."""
         row = db.execute("SELECT attempts, created_at FROM outbox "
@@ -167,7 +175,7 @@ class OutboxSync:
             return True
         return False
 
-    def _bury(self, db, out_trade_no: str, reason: str, now: float) -> None:
+    def _bury(self, db: sqlite_utils.Database, out_trade_no: str, reason: str, now: float) -> None:
         db.execute("UPDATE outbox SET state = 'dead', last_error = ? WHERE out_trade_no = ?",
                    [reason[:300], out_trade_no])
         db.execute("INSERT INTO dead_letters (out_trade_no, moved_at, reason) VALUES (?,?,?) "
@@ -176,6 +184,6 @@ class OutboxSync:
         log.warning("outbox %s moved to the dead letters: %s", out_trade_no, reason[:120],
                     extra={"out_trade_no": out_trade_no})
 
-    def _write(self, body) -> None:
+    def _write(self, body: Callable[[sqlite_utils.Database], object]) -> None:
         with transaction(self._db):
             body(self._db)

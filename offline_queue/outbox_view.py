@@ -8,6 +8,7 @@ Member ids are shown masked (the masked reference of the journal), never decrypt
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any, Iterator
 
 import sqlite_utils
 
@@ -32,7 +33,7 @@ class QueueStatus:
     next_attempt_at: float | None
     last_error: str
 
-    def as_dict(self, now: float) -> dict:
+    def as_dict(self, now: float) -> dict[str, Any]:
         return {"pending": self.pending_count, "pending_amount": format_amount(self.pending_fen),
                 "pending_fen": self.pending_fen, "dead_letters": self.dead_count,
                 "dead_fen": self.dead_fen,
@@ -67,7 +68,8 @@ def counts_by_state(db: sqlite_utils.Database) -> dict[str, int]:
 
 
 def list_entries(db: sqlite_utils.Database, *, states: tuple[str, ...] = (),
-                 limit: int | None = 50, after_seq: int = 0, offset: int = 0) -> list[dict]:
+                 limit: int | None = 50, after_seq: int = 0,
+                 offset: int = 0) -> list[dict[str, Any]]:
     """Records in creation order (optionally only some states), from ``after_seq``,
     skipping ``offset``; ``limit`` None: all of them."""
     where, params = _entry_filter(states, after_seq)
@@ -83,25 +85,27 @@ def count_entries(db: sqlite_utils.Database, *, states: tuple[str, ...] = (),
                   after_seq: int = 0) -> int:
     """How many records ``list_entries`` would give without a limit."""
     where, params = _entry_filter(states, after_seq)
-    return db.execute(f"SELECT COUNT(*) FROM outbox o WHERE {where}", params).fetchone()[0]
+    count: int = db.execute(f"SELECT COUNT(*) FROM outbox o WHERE {where}",
+                            params).fetchone()[0]
+    return count
 
 
-def _entry_filter(states: tuple[str, ...], after_seq: int) -> tuple[str, list]:
-    where, params = ["o.seq > ?"], [after_seq]
+def _entry_filter(states: tuple[str, ...], after_seq: int) -> tuple[str, list[object]]:
+    where, params = ["o.seq > ?"], list[object]([after_seq])
     if states:
         where.append(f"o.state IN ({','.join('?' * len(states))})")
         params += list(states)
     return " AND ".join(where), params
 
 
-def get_entry(db: sqlite_utils.Database, out_trade_no: str) -> dict | None:
+def get_entry(db: sqlite_utils.Database, out_trade_no: str) -> dict[str, Any] | None:
     row = db.execute(f"SELECT {_LIST_COLUMNS} FROM outbox o JOIN attempts a "
                      "USING (out_trade_no) LEFT JOIN dead_letters d USING (out_trade_no) "
                      "WHERE o.out_trade_no = ?", [out_trade_no]).fetchone()
     return entry_to_dict(dict(row)) if row else None
 
 
-def entry_to_dict(row: dict) -> dict:
+def entry_to_dict(row: dict[str, Any]) -> dict[str, Any]:
     return {"out_trade_no": row["out_trade_no"], "seq": row["seq"], "tender": row["tender"],
             "amount": format_amount(row["amount_fen"]), "amount_fen": row["amount_fen"],
             "created_at": row["created_at"], "state": row["state"],
@@ -114,7 +118,7 @@ def entry_to_dict(row: dict) -> dict:
             "dead_reason": row["dead_reason"] or "", "dead_at": row["dead_at"]}
 
 
-def iter_all(db: sqlite_utils.Database, batch: int = 1000):
+def iter_all(db: sqlite_utils.Database, batch: int = 1000) -> Iterator[dict[str, Any]]:
     """Every record, in order, a page at a time (export without loading it all)."""
     after = 0
     while True:

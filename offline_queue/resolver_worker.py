@@ -4,11 +4,11 @@ power cut). It owns its own journal connection, as every SQLite writer here does
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
 from typing import Callable
 
 from terminal.attempt import Attempt
+from terminal.background_loop import BackgroundLoop
 from terminal.ports.host import Clock, PaymentHost
 from terminal.resolution import Resolver
 from terminal.settings.resolver_section import ResolverSettings
@@ -28,39 +28,43 @@ class ResolverWorker:
         self._settings = settings
         self._clock = clock
         self._on_update = on_update
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundLoop("resolver", self._pass, setup=self._open,
+                                    teardown=self._close, on_error=self._after_error,
+                                    logger=log)
+        self._journal: SqliteJournal | None = None
+        self._resolver: Resolver | None = None
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="resolver", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def wake(self) -> None:
         """Look for work now (a new unknown attempt was journaled)."""
-        self._wake.set()
+        self._loop.wake()
 
-    def stop(self, timeout_s: float = 5.0) -> None:
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
+    def stop(self, timeout_s: float = 5.0) -> bool:
+        """Signal and join; True when the thread ended within ``timeout_s``."""
+        return self._loop.stop(timeout_s)
 
-    def _run(self) -> None:
-        journal = SqliteJournal.open(self._db_path)
-        resolver = Resolver(self._host, journal, self._settings, self._clock)
-        try:
-            while not self._stop.is_set():
-                try:
-                    next_due = run_pass(resolver, journal, self._on_update)
-                except Exception:  # top of a worker loop: log, keep the thread alive
-                    log.exception("resolver pass failed")
-                    next_due = self._clock.now() + self._settings.idle_sleep_s
-                wait = max(0.0, min(self._settings.idle_sleep_s, next_due - self._clock.now()))
-                self._wake.wait(wait)
-                self._wake.clear()
-        finally:
-            journal.close()
+    # -- the worker thread (its own journal connection) ----------------------------------
+    def _open(self) -> None:
+        self._journal = SqliteJournal.open(self._db_path)
+        self._resolver = Resolver(self._host, self._journal, self._settings, self._clock)
+
+    def _close(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+        self._journal = self._resolver = None
+
+    def _pass(self) -> float:
+        assert self._resolver is not None and self._journal is not None
+        next_due = run_pass(self._resolver, self._journal, self._on_update)
+        return self._wait_until(next_due)
+
+    def _after_error(self, exc: Exception) -> float:
+        return self._wait_until(self._clock.now() + self._settings.idle_sleep_s)
+
+    def _wait_until(self, next_due: float) -> float:
+        return max(0.0, min(self._settings.idle_sleep_s, next_due - self._clock.now()))
 
 
 def run_pass(resolver: Resolver, journal: SqliteJournal,

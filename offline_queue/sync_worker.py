@@ -11,18 +11,19 @@ sent, and its answers booked in one transaction. Failures:
 * HostRejected for the whole batch: its records are sent one by one, so a single bad
   record is isolated and the others still go through.
 
-The thread owns its own SQLite connection; stop() sets an event and joins with a timeout.
+The thread (a BackgroundLoop) owns its own SQLite connection; stop() signals and joins
+with a deadline.
 """
 
 from __future__ import annotations
 
 import logging
 import random
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from terminal.background_loop import Backoff, BackgroundLoop
 from terminal.connectivity import ConnectivityMonitor
 from terminal.errors import HostRejected, HostUnreachable, OutcomeUnknown
 from terminal.host_batch_messages import MAX_BATCH_RECORDS, OfflineRecord
@@ -141,72 +142,65 @@ class SyncWorker:
         self._busy_timeout_ms = busy_timeout_ms
         self._on_pass = on_pass
         self._rng = rng or random.Random()
-        self._stop = threading.Event()
-        self._wake = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._backoff = Backoff(settings.sync_backoff_base_s, settings.sync_backoff_max_s)
+        self._failures = 0      # passes in a row that failed (unreachable, error, raised)
+        self._journal: SqliteJournal | None = None
+        self._sync: OutboxSync | None = None
+        self._loop = BackgroundLoop("sync", self._pass, setup=self._open, teardown=self._close,
+                                    on_error=self._after_error, rng=self._rng, logger=log)
 
     def start(self) -> None:
-        self._thread = threading.Thread(target=self._run, name="sync", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def wake(self) -> None:
         """A record was queued: look now instead of at the next idle tick."""
-        self._wake.set()
+        self._loop.wake()
 
     def stop(self, timeout_s: float = 5.0) -> bool:
         """Ask the thread to finish; True if it did within ``timeout_s``."""
-        self._stop.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-            return not self._thread.is_alive()
-        return True
+        return self._loop.stop(timeout_s)
 
-    def _run(self) -> None:
-        journal = SqliteJournal.open(self._db_path, busy_timeout_ms=self._busy_timeout_ms)
-        sync = OutboxSync(Outbox(journal, self._sealer), self._settings, self._rng)
-        failures = 0
-        try:
-            while not self._stop.is_set():
-                wait = self._settings.sync_idle_s
-                try:
-                    if self._monitor is not None and not self._monitor.online:
-                        if self._health is not None and self._monitor.probe_due():
-                            self._monitor.probe(self._health)
-                        if not self._monitor.online:
-                            self._sleep(self._probe_wait())
-                            continue
-                    result = sync_pass(sync, self._host, self._clock, self._settings,
-                                       monitor=self._monitor, should_stop=self._stop.is_set)
-                    failures = failures + 1 if (result.unreachable or result.error) else 0
-                    if result.sent or result.dead:
-                        log.info("sync pass: %s", result)
-                        if self._on_pass:
-                            self._on_pass(result)
-                    if failures:
-                        wait = self._backoff(failures)
-                    else:
-                        next_due = sync.next_due_at()
-                        if next_due is not None:
-                            wait = min(wait, max(0.0, next_due - self._clock.now()))
-                except Exception:  # top of a worker loop: log, keep the thread alive
-                    log.exception("sync pass failed")
-                    failures += 1
-                    wait = self._backoff(failures)
-                self._sleep(wait)
-        finally:
-            journal.close()
+    # -- the worker thread (its own journal connection) ----------------------------------
+    def _open(self) -> None:
+        self._journal = SqliteJournal.open(self._db_path, busy_timeout_ms=self._busy_timeout_ms)
+        self._sync = OutboxSync(Outbox(self._journal, self._sealer), self._settings, self._rng)
+        self._failures = 0
 
-    def _backoff(self, failures: int) -> float:
-        raw = self._settings.sync_backoff_base_s * 2 ** min(failures - 1, 30)
-        return min(self._settings.sync_backoff_max_s, raw) * self._rng.uniform(0.5, 1.0)
+    def _close(self) -> None:
+        if self._journal is not None:
+            self._journal.close()
+        self._journal = self._sync = None
+
+    def _pass(self) -> float:
+        """One pass; returns how long to wait before the next."""
+        assert self._sync is not None
+        if self._monitor is not None and not self._monitor.online:
+            if self._health is not None and self._monitor.probe_due():
+                self._monitor.probe(self._health)
+            if not self._monitor.online:
+                return self._probe_wait()
+        result = sync_pass(self._sync, self._host, self._clock, self._settings,
+                           monitor=self._monitor, should_stop=lambda: self._loop.stopping)
+        self._failures = self._failures + 1 if (result.unreachable or result.error) else 0
+        if result.sent or result.dead:
+            log.info("sync pass: %s", result)
+            if self._on_pass:
+                self._on_pass(result)
+        if self._failures:
+            return self._backoff.delay_s(self._failures, self._rng)
+        wait = self._settings.sync_idle_s
+        next_due = self._sync.next_due_at()
+        if next_due is not None:
+            wait = min(wait, max(0.0, next_due - self._clock.now()))
+        return wait
+
+    def _after_error(self, exc: Exception) -> float:
+        self._failures += 1
+        return self._backoff.delay_s(self._failures, self._rng)
 
     def _probe_wait(self) -> float:
+        assert self._monitor is not None  # only waited for when there is a monitor
         status = self._monitor.status()
         if status.next_probe_at is None:
             return self._settings.probe_interval_s
         return max(0.01, status.next_probe_at - self._clock.monotonic())
-
-    def _sleep(self, seconds: float) -> None:
-        self._wake.wait(max(0.0, seconds))
-        self._wake.clear()

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Iterable, Sequence
 
+from terminal.bilingual import Bilingual
 from terminal.payment_code import (DEFAULT_CODE_RULES, CodeRule, NotAPaymentCode, PaymentCode,
                                    classify_code)
 
@@ -182,7 +183,7 @@ class ClassifiedRead:
     read: CodeRead
     payment_code: PaymentCode | None
     reason: str = ""
-    user_reason: str = ""
+    user_reason: str | Bilingual = ""
 
     @property
     def is_payment_code(self) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from enum import Enum
+from typing import Any
 
 from terminal.settings.face_section import FaceSettings
 
@@ -149,14 +150,14 @@ class IdentificationResult:
     #: The closest member even when not accepted; for staff diagnostics, never evidence.
     candidate_id: str | None = None
 
-    def evidence(self) -> dict:
+    def evidence(self) -> dict[str, Any]:
         """The match evidence for a MemberPayRequest (numbers and labels only)."""
         return {"score": round(self.score, 4), "second_score": round(self.second_score, 4),
                 "margin": round(self.margin, 4), "passive_score": round(self.passive_score, 4),
                 "liveness": self.liveness.value, "challenge": self.challenge,
                 "template_version": self.template_version}
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["decision"] = self.decision.value
         data["liveness"] = self.liveness.value

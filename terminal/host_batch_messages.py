@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from enum import Enum
+from typing import Any
 
 #: Member extensions' sub-codes (with code 40004). The Alipay ones are reused where the
 #: meaning is the same.
@@ -43,7 +44,7 @@ class OfflineRecord:
     terminal_id: str
     member_id: str = ""          # required for MEMBER, empty for CASH
     subject: str = ""
-    evidence: dict = field(default_factory=dict)
+    evidence: dict[str, Any] = field(default_factory=dict)
 
 
 class BatchOutcome(str, Enum):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import Any
 
 from terminal.bilingual import Bilingual
 
@@ -93,7 +94,7 @@ class MemberPayRequest:
     total_fen: int
     subject: str
     terminal_id: str
-    evidence: dict = field(default_factory=dict)   # scores, liveness, template version
+    evidence: dict[str, Any] = field(default_factory=dict)   # scores, liveness, template version
 
 
 @dataclass(frozen=True)

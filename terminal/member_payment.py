@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Callable
+from typing import Any, Callable
 
 from terminal.attempt import Attempt, Tender
 from terminal.connectivity import ConnectivityMonitor
@@ -25,7 +25,7 @@ from terminal.errors import AnswerInconsistent, HostError, HostRejected, HostUnr
 from terminal.host_messages import MemberPayRequest
 from terminal.money import validate_fen
 from terminal.offline_taking import offline_message, take_offline
-from terminal.ports.host import Clock, MemberHost, PaymentHost
+from terminal.ports.host import Clock, MemberAndPaymentHost
 from terminal.ports.journal import Journal
 from terminal.ports.outbox import OfflineStore
 from terminal.resolution import Resolver, timings_for
@@ -47,7 +47,7 @@ def mask_member(member_id: str) -> str:
     return f"{member_id[:2]}{'*' * (len(member_id) - 4)}{member_id[-2:]}"
 
 
-def validate_evidence(evidence: dict | None) -> dict:
+def validate_evidence(evidence: dict[str, Any] | None) -> dict[str, Any]:
     """Match evidence is a small flat object of numbers, strings and flags: never an
     image or a template. Raises UserFacingError otherwise."""
     if not evidence:
@@ -71,8 +71,8 @@ class MemberPayment:
     """Blocking (network): run on a worker thread. ``host`` must offer both MemberHost
     (pay, balance) and PaymentHost (query, cancel for resolution)."""
 
-    def __init__(self, host: MemberHost | PaymentHost, journal: Journal, store: OfflineStore, settings: Settings,
-                 clock: Clock, monitor: ConnectivityMonitor) -> None:
+    def __init__(self, host: MemberAndPaymentHost, journal: Journal, store: OfflineStore,
+                 settings: Settings, clock: Clock, monitor: ConnectivityMonitor) -> None:
         self._host = host
         self._journal = journal
         self._store = store
@@ -81,7 +81,7 @@ class MemberPayment:
         self._monitor = monitor
         self._resolver = Resolver(host, journal, settings.resolver, clock)
 
-    def pay(self, member_id: str, amount_fen: int, *, evidence: dict | None = None,
+    def pay(self, member_id: str, amount_fen: int, *, evidence: dict[str, Any] | None = None,
             subject: str | None = None, wait_s: float | None = None,
             on_update: Callable[[Attempt], None] | None = None) -> PaymentResult:
         """Charge a member account. Raises UserFacingError (bad amount/evidence),
@@ -150,14 +150,15 @@ class MemberPayment:
         return record_pay_answer(self._journal, no, request.total_fen, answer,
                                  self._clock.now()), False
 
-    def _offline(self, member_id: str, amount_fen: int, evidence: dict,
+    def _offline(self, member_id: str, amount_fen: int, evidence: dict[str, Any],
                  subject: str) -> PaymentResult:
         attempt = take_offline(self._store, self._settings, self._clock, tender=Tender.MEMBER,
                                amount_fen=amount_fen, subject=subject, member_id=member_id,
                                member_ref=mask_member(member_id), evidence=evidence)
         return PaymentResult(attempt, offline_message(attempt))
 
-    def _resolve_inline(self, attempt: Attempt, wait_s: float | None, on_update) -> Attempt:
+    def _resolve_inline(self, attempt: Attempt, wait_s: float | None,
+                        on_update: Callable[[Attempt], None] | None) -> Attempt:
         if wait_s is None:
             timings = timings_for(self._settings.resolver, attempt)
             wait_s = (max(timings.poll_budget_s, timings.cancel_not_before_s)

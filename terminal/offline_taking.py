@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from terminal.attempt import Attempt, Tender
 from terminal.bilingual import Bilingual
 from terminal.errors import UserFacingError
@@ -22,7 +24,7 @@ class OfflineRefused(UserFacingError):
 
 def take_offline(store: OfflineStore, settings: Settings, clock: Clock, *, tender: Tender,
                  amount_fen: int, subject: str, member_id: str = "", member_ref: str = "",
-                 evidence: dict | None = None) -> Attempt:
+                 evidence: dict[str, Any] | None = None) -> Attempt:
     """Check the limits, then queue durably. Raises OfflineRefused (nothing written),
     StorageFull or QueueError."""
     store.check_free_space()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import Any
 
 
 class ReceiptKind(str, Enum):
@@ -54,17 +55,17 @@ class Receipt:
         return replace(self, reprint_count=count)
 
 
-def receipt_to_dict(receipt: Receipt) -> dict:
+def receipt_to_dict(receipt: Receipt) -> dict[str, Any]:
     """The documented JSON form (``payterm receipt render --from FILE.json``)."""
     data = {k: getattr(receipt, k) for k in receipt.__dataclass_fields__}
     data["kind"] = receipt.kind.value
-    data["lines"] = [{"name": l.name, "quantity": l.quantity, "unit_fen": l.unit_fen}
-                     for l in receipt.lines]
+    data["lines"] = [{"name": ln.name, "quantity": ln.quantity, "unit_fen": ln.unit_fen}
+                     for ln in receipt.lines]
     data["extra_lines"] = [list(pair) for pair in receipt.extra_lines]
     return data
 
 
-def receipt_from_dict(data: dict) -> Receipt:
+def receipt_from_dict(data: dict[str, Any]) -> Receipt:
     """Inverse of ``receipt_to_dict``; unknown keys are an error (a typo is not ignored)."""
     fields = set(Receipt.__dataclass_fields__)
     unknown = set(data) - fields
@@ -72,7 +73,7 @@ def receipt_from_dict(data: dict) -> Receipt:
         raise ValueError(f"unknown receipt field(s): {', '.join(sorted(unknown))}")
     values = dict(data)
     values["kind"] = ReceiptKind(values.get("kind", "sale"))
-    values["lines"] = tuple(ReceiptLine(str(l["name"]), int(l["quantity"]), int(l["unit_fen"]))
-                            for l in values.get("lines", ()))
+    values["lines"] = tuple(ReceiptLine(str(ln["name"]), int(ln["quantity"]), int(ln["unit_fen"]))
+                            for ln in values.get("lines", ()))
     values["extra_lines"] = tuple((str(a), str(b)) for a, b in values.get("extra_lines", ()))
     return Receipt(**values)

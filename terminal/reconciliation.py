@@ -9,6 +9,7 @@ the other did not is flagged, and so is a trade both booked with other amounts.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from terminal.host_batch_messages import DailyStatement
 
@@ -32,7 +33,7 @@ class Discrepancy:
     host_fen: int
     detail: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"out_trade_no": self.out_trade_no, "kind": self.kind,
                 "terminal_fen": self.terminal_fen, "host_fen": self.host_fen,
                 "detail": self.detail}
@@ -49,7 +50,7 @@ class Reconciliation:
     def balanced(self) -> bool:
         return not self.discrepancies and self.terminal_net_fen == self.host_net_fen
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"balanced": self.balanced, "terminal_net_fen": self.terminal_net_fen,
                 "host_net_fen": self.host_net_fen, "matched": self.matched,
                 "discrepancies": [d.as_dict() for d in self.discrepancies]}
@@ -79,5 +80,5 @@ def reconcile(terminal: list[TerminalLine], statement: DailyStatement) -> Reconc
         if no not in ours:
             found.append(Discrepancy(no, "only_host", 0, host.net_fen,
                                      f"host {host.state}; terminal does not hold it as paid"))
-    return Reconciliation(sum(l.amount_fen - l.refunded_fen for l in ours.values()),
-                          sum(l.net_fen for l in theirs.values()), matched, tuple(found))
+    return Reconciliation(sum(ln.amount_fen - ln.refunded_fen for ln in ours.values()),
+                          sum(ln.net_fen for ln in theirs.values()), matched, tuple(found))

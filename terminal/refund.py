@@ -23,6 +23,7 @@ from terminal.bilingual import Bilingual
 from terminal.errors import AnswerInconsistent, HostError, UserFacingError
 from terminal.money import format_amount
 from terminal.ports.host import Clock, PaymentHost
+from terminal.ports.journal import AttemptChanges, RefundJournal
 from terminal.transaction import TxState
 
 log = logging.getLogger(__name__)
@@ -70,7 +71,7 @@ class Refunds:
     """Blocking (network): call from a worker thread. ``journal`` is a SqliteJournal-like
     object with ``get``, ``mark``, ``record_refund`` and ``refunds``."""
 
-    def __init__(self, host: PaymentHost, journal, clock: Clock) -> None:
+    def __init__(self, host: PaymentHost, journal: RefundJournal, clock: Clock) -> None:
         self._host = host
         self._journal = journal
         self._clock = clock
@@ -147,7 +148,7 @@ class Refunds:
                     "; ".join(problems)[:200])
         self._journal.record_refund(request_no, attempt.out_trade_no, amount_fen, state.value,
                                     now, SUB_ANSWER_INCONSISTENT)
-        extra = {"needs_attention": True} if held else {}
+        extra: AttemptChanges = {"needs_attention": True} if held else {}
         attempt = self._journal.note(attempt.out_trade_no, now=now,
                                      event="refund_held" if held
                                      else "refund_answer_inconsistent",

@@ -24,14 +24,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Callable
+from enum import Enum
+from typing import Callable, Unpack
 
 from terminal.answer_consistency import SUB_ANSWER_INCONSISTENT, query_problems
 from terminal.attempt import Attempt, Tender
 from terminal.errors import AnswerInconsistent, HostError, HostRejected, IllegalTransition
 from terminal.host_messages import TradeStatus
 from terminal.ports.host import Clock, PaymentHost
-from terminal.ports.journal import Journal
+from terminal.ports.journal import AttemptChanges, Journal
 from terminal.settings.resolver_section import ResolverSettings, WalletTimings
 from terminal.transaction import TxState
 
@@ -41,9 +42,16 @@ log = logging.getLogger(__name__)
 MAX_NETWORK_BACKOFF_S = 60.0
 
 
+class StepAction(str, Enum):
+    """What the resolver does next for an unknown attempt (values as logged before)."""
+    QUERY = "query"
+    CANCEL = "cancel"
+    DONE = "done"
+
+
 @dataclass(frozen=True)
 class PlannedStep:
-    action: str        # "query" | "cancel" | "done"
+    action: StepAction
     due_at: float
 
 
@@ -58,22 +66,22 @@ def timings_for(settings: ResolverSettings, attempt: Attempt) -> WalletTimings:
 def plan_next_step(attempt: Attempt, timings: WalletTimings) -> PlannedStep:
     """What to do next for ``attempt`` and from when (pure)."""
     if not attempt.state.needs_resolution:
-        return PlannedStep("done", attempt.updated_at)
+        return PlannedStep(StepAction.DONE, attempt.updated_at)
     t0 = attempt.started_at
     if attempt.cancelling:
         earliest = t0 + timings.cancel_not_before_s
         if attempt.last_cancel_at is not None:
             earliest = max(earliest, attempt.last_cancel_at + timings.cancel_retry_interval_s)
-        return PlannedStep("cancel", earliest)
+        return PlannedStep(StepAction.CANCEL, earliest)
     if attempt.query_count == 0:
         due = t0 + timings.first_query_delay_s
     else:
         due = (attempt.last_query_at or t0) + timings.poll_interval_s
     if due >= t0 + timings.poll_budget_s and attempt.query_count > 0:
         # The budget ends before the next poll: move to cancelling (respecting its floor).
-        return PlannedStep("cancel", max(t0 + timings.poll_budget_s,
-                                         t0 + timings.cancel_not_before_s))
-    return PlannedStep("query", due)
+        return PlannedStep(StepAction.CANCEL, max(t0 + timings.poll_budget_s,
+                                                  t0 + timings.cancel_not_before_s))
+    return PlannedStep(StepAction.QUERY, due)
 
 
 class Resolver:
@@ -99,10 +107,10 @@ class Resolver:
                                          event="resolution_started",
                                          detail={"from": attempt.state.value})
         planned = self.plan(attempt)
-        if planned.action == "done" or planned.due_at > now:
+        if planned.action is StepAction.DONE or planned.due_at > now:
             return attempt
         try:
-            if planned.action == "query":
+            if planned.action is StepAction.QUERY:
                 return self._query(attempt)
             return self._cancel(attempt)
         except IllegalTransition:
@@ -113,7 +121,7 @@ class Resolver:
     def plan(self, attempt: Attempt) -> PlannedStep:
         planned = plan_next_step(attempt, timings_for(self._settings, attempt))
         failures = self._network_failures.get(attempt.out_trade_no, 0)
-        if failures and planned.action != "done":
+        if failures and planned.action is not StepAction.DONE:
             backoff = min(MAX_NETWORK_BACKOFF_S, 0.5 * 2 ** min(failures, 10))
             planned = PlannedStep(planned.action, max(planned.due_at,
                                                       attempt.updated_at + backoff))
@@ -157,7 +165,7 @@ class Resolver:
 
     def _query(self, attempt: Attempt) -> Attempt:
         now = self._clock.now()
-        common = dict(query_count=attempt.query_count + 1, last_query_at=now)
+        common: AttemptChanges = {"query_count": attempt.query_count + 1, "last_query_at": now}
         try:
             answer = self._host.query(attempt.out_trade_no)
         except AnswerInconsistent as exc:
@@ -172,25 +180,25 @@ class Resolver:
         detail = {"status": answer.status.value, "code": answer.code,
                   "sub_code": answer.sub_code}
         if answer.status in (TradeStatus.TRADE_SUCCESS, TradeStatus.TRADE_FINISHED):
+            common.update({"host_trade_no": answer.host_trade_no,
+                           "waiting_for_password": False, "result_code": answer.code})
             return self._journal.mark(attempt.out_trade_no, TxState.APPROVED, now=now,
-                                      event="query_answered", detail=detail,
-                                      host_trade_no=answer.host_trade_no,
-                                      waiting_for_password=False, result_code=answer.code,
-                                      **common)
+                                      event="query_answered", detail=detail, **common)
         if answer.status is TradeStatus.TRADE_CLOSED:
+            common.update({"waiting_for_password": False, "result_code": answer.code,
+                           "sub_code": answer.sub_code or "TRADE_CLOSED",
+                           "sub_msg": answer.sub_msg})
             return self._journal.mark(attempt.out_trade_no, TxState.CLOSED, now=now,
-                                      event="query_answered", detail=detail,
-                                      waiting_for_password=False, result_code=answer.code,
-                                      sub_code=answer.sub_code or "TRADE_CLOSED",
-                                      sub_msg=answer.sub_msg, **common)
+                                      event="query_answered", detail=detail, **common)
         if answer.status is TradeStatus.NOT_EXIST:
             # The pay request never arrived (or has not yet): cancel so that a late
             # arrival cannot charge the customer after we gave up.
+            common["cancelling"] = True
             return self._journal.note(attempt.out_trade_no, now=now, event="query_answered",
-                                      detail=detail, cancelling=True, **common)
+                                      detail=detail, **common)
+        common["waiting_for_password"] = True
         return self._journal.note(attempt.out_trade_no, now=now, event="query_answered",
-                                  detail=detail,
-                                  waiting_for_password=True, **common)
+                                  detail=detail, **common)
 
     def _cancel(self, attempt: Attempt) -> Attempt:
         now = self._clock.now()
@@ -228,26 +236,25 @@ class Resolver:
                                   needs_attention=count >= timings.cancel_max_attempts)
 
     def _inconsistent(self, attempt: Attempt, method: str, problems: tuple[str, ...],
-                      **fields) -> Attempt:
+                      **fields: Unpack[AttemptChanges]) -> Attempt:
         """A signed answer that is not about this attempt: first time, keep resolving
         (state answer_inconsistent); the host disagreeing again holds it for a person."""
         detail = {"method": method, "problems": list(problems)[:10]}
         text = "; ".join(problems)[:200]
         log.warning("resolver: %s answer for %s not about it: %s", method,
                     attempt.out_trade_no, text, extra={"out_trade_no": attempt.out_trade_no})
+        fields.update({"sub_code": SUB_ANSWER_INCONSISTENT, "sub_msg": text})
         if attempt.state is TxState.INCONSISTENT:
+            fields["needs_attention"] = True
             return self._journal.mark(attempt.out_trade_no, TxState.HELD,
                                       now=self._clock.now(), event="held_for_person",
-                                      detail=detail, needs_attention=True,
-                                      sub_code=SUB_ANSWER_INCONSISTENT, sub_msg=text,
-                                      **fields)
+                                      detail=detail, **fields)
         return self._journal.mark(attempt.out_trade_no, TxState.INCONSISTENT,
                                   now=self._clock.now(), event="answer_inconsistent",
-                                  detail=detail, sub_code=SUB_ANSWER_INCONSISTENT,
-                                  sub_msg=text, **fields)
+                                  detail=detail, **fields)
 
     def _network_failed(self, attempt: Attempt, event: str, exc: Exception,
-                        **fields) -> Attempt:
+                        **fields: Unpack[AttemptChanges]) -> Attempt:
         failures = self._network_failures.get(attempt.out_trade_no, 0) + 1
         self._network_failures[attempt.out_trade_no] = failures
         log.info("resolver %s for %s: %s", event, attempt.out_trade_no, type(exc).__name__)

@@ -76,10 +76,11 @@ class DeferredLedger:
             self._ledger = self._open()
         return self._ledger
 
-    def record_face_payment(self, member_id, amount_fen, at_s, keep_s) -> None:
+    def record_face_payment(self, member_id: str, amount_fen: int, at_s: float,
+                            keep_s: float) -> None:
         self._get().record_face_payment(member_id, amount_fen, at_s, keep_s)
 
-    def face_payments_since(self, member_id, since_s):
+    def face_payments_since(self, member_id: str, since_s: float) -> list[tuple[float, int]]:
         return self._get().face_payments_since(member_id, since_s)
 
 
@@ -90,7 +91,7 @@ class RiskRules:
 
     settings: FaceSettings
     ledger: VelocityLedger | None = None
-    _history: dict[str, deque] = field(default_factory=dict)   # not in the ledger
+    _history: dict[str, deque[tuple[float, int]]] = field(default_factory=dict)   # not in the ledger
 
     def assess(self, result: IdentificationResult, amount_fen: int, *, now_s: float,
                failed_attempts: int = 0,

@@ -27,7 +27,7 @@ from terminal.offline_policy import OfflineDecision, wallet_offline_decision
 from terminal.offline_taking import OfflineRefused
 from terminal.payment_code import DuplicateCodeGuard, classify_code
 from terminal.ports.host import Clock, PaymentHost
-from terminal.ports.journal import Journal
+from terminal.ports.journal import AttemptChanges, Journal
 from terminal.resolution import Resolver, timings_for
 from terminal.settings.model import Settings
 from terminal.transaction import TxState
@@ -203,8 +203,9 @@ class WalletPayment:
         return record_pay_answer(self._journal, no, request.total_fen, answer,
                                  self._clock.now())
 
-    def _resolve_inline(self, attempt: Attempt, wait_s: float | None, on_update,
-                        should_stop) -> Attempt:
+    def _resolve_inline(self, attempt: Attempt, wait_s: float | None,
+                        on_update: Callable[[Attempt], None] | None,
+                        should_stop: Callable[[], bool]) -> Attempt:
         if wait_s is None:
             timings = timings_for(self._settings.resolver, attempt)
             wait_s = (max(timings.poll_budget_s, timings.cancel_not_before_s)
@@ -235,16 +236,15 @@ def record_pay_answer(journal: Journal, out_trade_no: str, amount_fen: int,
         return mark_inconsistent(journal, out_trade_no, now, "pay", problems)
     detail = {"code": answer.code, "sub_code": answer.sub_code,
               "outcome": answer.outcome.value}
-    fields = dict(result_code=answer.code, sub_code=answer.sub_code, sub_msg=answer.sub_msg,
-                  host_trade_no=answer.host_trade_no)
+    fields: AttemptChanges = {"result_code": answer.code, "sub_code": answer.sub_code,
+                              "sub_msg": answer.sub_msg, "host_trade_no": answer.host_trade_no}
     if answer.outcome is PayOutcome.APPROVED:
         return journal.mark(out_trade_no, TxState.APPROVED, now=now, event="pay_answered",
                             detail=detail, **fields)
     if answer.outcome is PayOutcome.DECLINED:
+        fields["needs_attention"] = answer.sub_code in DECLINES_NEEDING_ATTENTION
         return journal.mark(out_trade_no, TxState.DECLINED, now=now, event="pay_answered",
-                            detail=detail,
-                            needs_attention=answer.sub_code in DECLINES_NEEDING_ATTENTION,
-                            **fields)
-    return journal.mark(
-        out_trade_no, TxState.UNKNOWN, now=now, event="pay_answered", detail=detail,
-        waiting_for_password=answer.outcome is PayOutcome.WAITING_FOR_PASSWORD, **fields)
+                            detail=detail, **fields)
+    fields["waiting_for_password"] = answer.outcome is PayOutcome.WAITING_FOR_PASSWORD
+    return journal.mark(out_trade_no, TxState.UNKNOWN, now=now, event="pay_answered",
+                        detail=detail, **fields)

@@ -73,5 +73,5 @@ def keys_show_command(args: argparse.Namespace, ctx: Context) -> int:
     else:
         print(key.public_key_pem, end="")
         print(f"SHA-256: {key.fingerprint}")
-        print(f"终端把它存为 give it to each terminal as <terminal data dir>/keys/host_public.pem")
+        print("终端把它存为 give it to each terminal as <terminal data dir>/keys/host_public.pem")
     return 0

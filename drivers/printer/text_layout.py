@@ -66,7 +66,7 @@ def two_columns(left: str, right: str, columns: int) -> list[str]:
 
 def centred(text: str, columns: int) -> list[str]:
     """Wrapped lines centred with spaces (used where alignment commands are not)."""
-    return [" " * ((columns - display_width(l)) // 2) + l for l in wrap(text, columns)]
+    return [" " * ((columns - display_width(ln)) // 2) + ln for ln in wrap(text, columns)]
 
 
 def rule(columns: int, char: str = "-") -> str:

@@ -9,14 +9,16 @@ import logging
 import threading
 import time
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, TypeVar
 
+from terminal.background_loop import BackgroundLoop
 from terminal.code_read import FrameDecode, RepeatFilter
 from terminal.errors import DeviceError
 from terminal.ports.camera import CameraState, FrameSource
 from terminal.ports.scanner import CodeReader
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -43,31 +45,27 @@ class CameraScanWorker:
         self._on_error = on_error
         self._frame_timeout_s = frame_timeout_s
         self._clock = clock
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
+        self._loop = BackgroundLoop("code-decoder", self._step, setup=self._begin, logger=log)
         self._lock = threading.Lock()
         self._decoded = 0
         self._reported = 0
         self._last_ms = 0.0
         self._started_at = 0.0
+        self._last_seq = 0
+        self._failing = False
+        self._last_frame_at = 0.0
 
     def start(self) -> None:
         """Start the decode thread (the frame source must be started by its owner)."""
-        if self._thread is not None and self._thread.is_alive():
+        if self._loop.running:
             return
-        self._stop.clear()
         self._started_at = self._clock()
-        self._thread = threading.Thread(target=self._run, name="code-decoder", daemon=True)
-        self._thread.start()
+        self._loop.start()
 
     def stop(self, timeout_s: float = 2.0) -> None:
-        """Stop and join the decode thread (at most one frame's decode plus timeout)."""
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-            if self._thread.is_alive():
-                log.warning("decode thread did not stop within %.1f s", timeout_s)
-        self._thread = None
+        """Stop and join the decode thread (at most one frame's decode plus timeout);
+        a thread still decoding then is reported in the log."""
+        self._loop.stop(timeout_s)
 
     def stats(self) -> ScanWorkerStats:
         with self._lock:
@@ -75,50 +73,56 @@ class CameraScanWorker:
             return ScanWorkerStats(self._decoded, self._reported,
                                    round(self._decoded / running, 1), round(self._last_ms, 1))
 
-    def _run(self) -> None:
-        last_seq = 0
-        failing = False
-        last_frame_at = self._clock()
-        while not self._stop.is_set():
-            try:
-                # Short waits keep stop() prompt; a stall is judged over frame_timeout_s.
-                frame = self._source.latest(0.25, last_seq)
-            except DeviceError as exc:
-                stalled_s = self._clock() - last_frame_at
-                if (self._source.status().state is CameraState.RUNNING
-                        and stalled_s < self._frame_timeout_s):
-                    continue
-                if not failing:
-                    failing = True
-                    self._report(self._on_error, exc)
-                # The capture thread is reopening; do not spin on the error meanwhile.
-                self._stop.wait(0.05)
-                continue
-            failing = False
-            last_frame_at = self._clock()
-            last_seq = frame.seq
-            try:
-                decode = self._reader.read_frame(frame.image)
-            except Exception:  # top of the worker: one bad frame, not a dead scanner
-                log.exception("decoding a frame failed")
-                continue
-            with self._lock:
-                self._decoded += 1
-                self._last_ms = decode.elapsed_ms
-            if decode.chosen is None:
-                continue
-            now = self._clock()
-            new = self._repeats.is_new(decode.chosen.read, now)
-            for other in decode.reads:  # QR and Code128 of the same code: one scan
-                self._repeats.is_new(other.read, now)
-            if new:
-                with self._lock:
-                    self._reported += 1
-                log.info("code read: %s (%s)", decode.chosen.display_text,
-                         decode.chosen.read.symbology.value)
-                self._report(self._on_scan, decode)
+    def _begin(self) -> None:
+        self._last_seq = 0
+        self._failing = False
+        self._last_frame_at = self._clock()
 
-    def _report(self, callback, value) -> None:
+    def _step(self) -> float:
+        """Decode the newest frame, if there is a new one; returns the pause before the
+        next look (none, except while the camera is failing)."""
+        try:
+            # Short waits keep stop() prompt; a stall is judged over frame_timeout_s.
+            frame = self._source.latest(0.25, self._last_seq)
+        except DeviceError as exc:
+            stalled_s = self._clock() - self._last_frame_at
+            if (self._source.status().state is CameraState.RUNNING
+                    and stalled_s < self._frame_timeout_s):
+                return 0.0
+            if not self._failing:
+                self._failing = True
+                self._report(self._on_error, exc)
+            # The capture thread is reopening; do not spin on the error meanwhile.
+            return 0.05
+        self._failing = False
+        self._last_frame_at = self._clock()
+        self._last_seq = frame.seq
+        try:
+            decode = self._reader.read_frame(frame.image)
+        except Exception:  # top of the worker: one bad frame, not a dead scanner
+            log.exception("decoding a frame failed")
+            return 0.0
+        with self._lock:
+            self._decoded += 1
+            self._last_ms = decode.elapsed_ms
+        if decode.chosen is not None:
+            self._report_new(decode)
+        return 0.0
+
+    def _report_new(self, decode: FrameDecode) -> None:
+        assert decode.chosen is not None
+        now = self._clock()
+        new = self._repeats.is_new(decode.chosen.read, now)
+        for other in decode.reads:  # QR and Code128 of the same code: one scan
+            self._repeats.is_new(other.read, now)
+        if new:
+            with self._lock:
+                self._reported += 1
+            log.info("code read: %s (%s)", decode.chosen.display_text,
+                     decode.chosen.read.symbology.value)
+            self._report(self._on_scan, decode)
+
+    def _report(self, callback: Callable[[T], None], value: T) -> None:
         try:
             callback(value)
         except Exception:  # a consumer's bug must not stop the scanner

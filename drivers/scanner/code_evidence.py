@@ -54,7 +54,7 @@ def find_code_regions(gray: np.ndarray, max_regions: int = 3) -> list[CodeRegion
     usable = gray[: rows * BLOCK_PX, : cols * BLOCK_PX]
     density_x = _edge_density(usable, 1, 0, cols, rows)
     density_y = _edge_density(usable, 0, 1, cols, rows)
-    hot = (((density_x > DENSITY_BOTH) & (density_y > DENSITY_BOTH))
+    hot: np.ndarray = (((density_x > DENSITY_BOTH) & (density_y > DENSITY_BOTH))
            | (density_x > DENSITY_ONE) | (density_y > DENSITY_ONE)).astype(np.uint8)
     # Close small gaps: a glare spot or a wide bar splits a code into pieces.
     hot = cv2.morphologyEx(hot, cv2.MORPH_CLOSE, np.ones((3, 3), np.uint8))

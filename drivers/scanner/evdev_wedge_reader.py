@@ -12,11 +12,11 @@ from __future__ import annotations
 import importlib.util
 import logging
 import select
-import threading
 import time
-from typing import Callable
+from typing import Any, Callable
 
 from drivers.scanner.keyboard_wedge import WedgeDecoder
+from terminal.background_loop import BackgroundLoop
 from terminal.errors import DeviceError
 
 log = logging.getLogger(__name__)
@@ -64,9 +64,10 @@ class EvdevWedgeReader:
         self.name = f"evdev scanner {device_path}"
         self._path = device_path
         self._decoder = WedgeDecoder(max_gap_ms, min_length)
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-        self._device = None
+        self._loop = BackgroundLoop("scanner-evdev", self._step, logger=log)
+        self._on_scan: Callable[[str], None] = lambda text: None
+        self._shift = False
+        self._device: Any = None
 
     def start(self, on_scan: Callable[[str], None]) -> None:
         if not evdev_available():
@@ -78,16 +79,12 @@ class EvdevWedgeReader:
             self._device.grab()
         except OSError as exc:
             raise DeviceError(self.name, f"cannot open: {exc.strerror}") from exc
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, args=(on_scan,), daemon=True,
-                                        name="scanner-evdev")
-        self._thread.start()
+        self._on_scan = on_scan
+        self._shift = False
+        self._loop.start()
 
     def stop(self, timeout_s: float = 2.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-        self._thread = None
+        self._loop.stop(timeout_s)     # warns in the log if the reader did not end
         if self._device is not None:
             try:
                 self._device.ungrab()
@@ -97,34 +94,35 @@ class EvdevWedgeReader:
             self._device = None
 
     def is_running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive()
+        return self._loop.running
 
-    def _run(self, on_scan: Callable[[str], None]) -> None:
-        shift = False
-        while not self._stop.is_set():
-            ready, _, _ = select.select([self._device.fd], [], [], 0.1)
-            if not ready:
-                self._decoder.flush(time.time() * 1000)  # evdev stamps are wall-clock
+    def _step(self) -> float:
+        """Wait up to 0.1 s for key events and feed them to the decoder."""
+        ready, _, _ = select.select([self._device.fd], [], [], 0.1)
+        if not ready:
+            self._decoder.flush(time.time() * 1000)  # evdev stamps are wall-clock
+            return 0.0
+        try:
+            events = list(self._device.read())
+        except OSError as exc:
+            log.warning("%s: read failed (%s); stopping", self.name, exc.strerror)
+            self._loop.stop()
+            return 0.0
+        for event in events:
+            if event.type != 1:  # EV_KEY
                 continue
-            try:
-                events = list(self._device.read())
-            except OSError as exc:
-                log.warning("%s: read failed (%s); stopping", self.name, exc.strerror)
-                return
-            for event in events:
-                if event.type != 1:  # EV_KEY
-                    continue
-                if event.code in SHIFT_CODES:
-                    shift = event.value != 0
-                    continue
-                if event.value != 1:  # presses only, not release (0) or repeat (2)
-                    continue
-                char = key_to_char(event.code, shift)
-                if char is None:
-                    continue
-                result = self._decoder.key(char, event.timestamp() * 1000)
-                if result.scan:
-                    try:
-                        on_scan(result.scan)
-                    except Exception:
-                        log.exception("%s: callback failed", self.name)
+            if event.code in SHIFT_CODES:
+                self._shift = event.value != 0
+                continue
+            if event.value != 1:  # presses only, not release (0) or repeat (2)
+                continue
+            char = key_to_char(event.code, self._shift)
+            if char is None:
+                continue
+            result = self._decoder.key(char, event.timestamp() * 1000)
+            if result.scan:
+                try:
+                    self._on_scan(result.scan)
+                except Exception:
+                    log.exception("%s: callback failed", self.name)
+        return 0.0

@@ -34,18 +34,21 @@ import dataclasses
 import enum
 import logging
 import time
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
+
+import numpy as np
 
 from terminal.code_read import (CharsetSource, ClassifiedRead, CodeRead, FrameDecode,
                                 choose_read, classify_read, code_key, neutralise_controls)
 from terminal.payment_code import DEFAULT_CODE_RULES, CodeRule
+from terminal.settings.scanner_section import ScannerSettings
 from drivers.scanner.code_evidence import find_code_regions
 from drivers.scanner.frame_preparation import (VARIANTS, Box, Prepared, UnusableImage,
                                                base_picture, polygon_box, region_picture,
                                                to_gray, whole_frame_pictures)
 from drivers.scanner.pyzbar_decoder import PyzbarDecoder
 from drivers.scanner.retry_plan import REGION_STEPS, RetryCursor, RetryStep
-from drivers.scanner.zxing_decoder import ZxingDecoder
+from drivers.scanner.zxing_decoder import Polygon, ZxingDecoder
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +83,8 @@ class FrameCodeReader:
         self._decoders = {"pyzbar": PyzbarDecoder().decode, "zxing-cpp": self._zxing.decode}
 
     @classmethod
-    def from_settings(cls, scanner_settings, mode: ReadMode = ReadMode.STILL) -> "FrameCodeReader":
+    def from_settings(cls, scanner_settings: ScannerSettings,
+                      mode: ReadMode = ReadMode.STILL) -> "FrameCodeReader":
         """Built from ``Settings.scanner`` (budgets and downscale limit). Use
         ``ReadMode.CAMERA`` for a camera stream, one reader per stream."""
         return cls(mode=mode, budget_ms=scanner_settings.decode_budget_ms,
@@ -101,8 +105,10 @@ class FrameCodeReader:
         return FrameDecode(reads=classified, chosen=chosen, choice_note=note,
                            strategy=strategy, elapsed_ms=self._ms_since(started))
 
-    def _decode(self, gray, base: Prepared, started: float) -> tuple[list[CodeRead], str]:
-        found, located = self._run("pyzbar", base), []
+    def _decode(self, gray: np.ndarray, base: Prepared,
+                started: float) -> tuple[list[CodeRead], str]:
+        found = self._run("pyzbar", base)
+        located: list[Polygon] = []
         if not found:
             found, located = self._run_zxing(base)
         if found:
@@ -113,7 +119,8 @@ class FrameCodeReader:
             return self._camera_retries(regions, started)
         return self._still_retries(gray, base, regions, started)
 
-    def _regions(self, gray, base: Prepared, located: list) -> list[Prepared]:
+    def _regions(self, gray: np.ndarray, base: Prepared,
+                 located: list[Polygon]) -> list[Prepared]:
         """Crops of where a code seems to be: symbols zxing-cpp located but could not
         decode (the surest evidence), then edge-dense patches, biggest first."""
         limit = MAX_REGIONS[self.mode]
@@ -127,7 +134,7 @@ class FrameCodeReader:
                 pictures.append(Prepared(name, picture.gray, picture.scale, picture.offset))
         return pictures
 
-    def _still_retries(self, gray, base: Prepared, regions: list[Prepared],
+    def _still_retries(self, gray: np.ndarray, base: Prepared, regions: list[Prepared],
                        started: float) -> tuple[list[CodeRead], str]:
         deadline = started + self._budget_s
         tried = 0
@@ -192,7 +199,7 @@ class FrameCodeReader:
             out.append(twin or read)
         return out
 
-    def _run_zxing(self, picture: Prepared) -> tuple[list[CodeRead], list]:
+    def _run_zxing(self, picture: Prepared) -> tuple[list[CodeRead], list[Polygon]]:
         try:
             reads, located = self._zxing.decode_with_candidates(picture.gray)
         except Exception:
@@ -214,14 +221,14 @@ def _in_frame(reads: list[CodeRead], picture: Prepared) -> list[CodeRead]:
     return [dataclasses.replace(r, polygon=picture.to_frame(r.polygon)) for r in reads]
 
 
-def _same_place(a: tuple, b: tuple) -> bool:
+def _same_place(a: Polygon, b: Polygon) -> bool:
     """Whether the centre of polygon ``a`` lies inside the bounding box of ``b``."""
     if not a or not b:
         return False
     cx = sum(p[0] for p in a) / len(a)
     cy = sum(p[1] for p in a) / len(a)
-    return min(p[0] for p in b) <= cx <= max(p[0] for p in b) and \
-        min(p[1] for p in b) <= cy <= max(p[1] for p in b)
+    return bool(min(p[0] for p in b) <= cx <= max(p[0] for p in b) and
+                min(p[1] for p in b) <= cy <= max(p[1] for p in b))
 
 
 def _unique(reads: list[CodeRead]) -> list[CodeRead]:
@@ -240,7 +247,7 @@ DISPLAY_CHARS = 200
 WITHHELD_PAYMENT_CODE = "payment code: shown masked only (never printed in full)"
 
 
-def describe(read: ClassifiedRead) -> dict:
+def describe(read: ClassifiedRead) -> dict[str, Any]:
     """A JSON-ready description of one read.
 
     ``text`` is the exact payload text (control characters and all, never cut) and

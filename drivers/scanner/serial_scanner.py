@@ -8,15 +8,17 @@ Implements ``terminal.ports.scanner.ScannerGun``.
 from __future__ import annotations
 
 import logging
-import threading
-from typing import Callable
+from typing import Any, Callable, TypeVar
 
 import serial
 
+from terminal.background_loop import BackgroundLoop
 from terminal.code_read import payload_text
 from terminal.errors import DeviceError
+from terminal.settings.scanner_section import ScannerSettings
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 TERMINATOR_BYTES = {"cr": b"\r", "lf": b"\n", "crlf": b"\r\n", "tab": b"\t", "etx": b"\x03"}
 
@@ -36,13 +38,14 @@ class SerialScanner:
         self._max_length = max_length
         self._reopen_interval_s = reopen_interval_s
         self._on_error = on_error
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
         self._serial: serial.Serial | None = None
+        self._on_scan: Callable[[str], None] = lambda text: None
+        self._pending = b""
+        self._loop = BackgroundLoop(f"scanner-{port}", self._step, logger=log)
         self.discarded_overlong = 0
 
     @classmethod
-    def from_settings(cls, scanner_settings, **kwargs) -> "SerialScanner":
+    def from_settings(cls, scanner_settings: ScannerSettings, **kwargs: Any) -> "SerialScanner":
         s = scanner_settings
         return cls(s.serial_port, baud=s.serial_baud, terminator=s.serial_terminator,
                    read_timeout_s=s.serial_read_timeout_s, max_length=s.serial_max_length,
@@ -51,22 +54,16 @@ class SerialScanner:
     def start(self, on_scan: Callable[[str], None]) -> None:
         """Open the port (DeviceError if it cannot) and start the reader thread."""
         self._serial = self._open()
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, args=(on_scan,),
-                                        name=f"scanner-{self._port}", daemon=True)
-        self._thread.start()
+        self._on_scan = on_scan
+        self._pending = b""
+        self._loop.start()
 
     def stop(self, timeout_s: float = 2.0) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout_s)
-            if self._thread.is_alive():
-                log.warning("%s: reader did not stop within %.1f s", self.name, timeout_s)
-        self._thread = None
+        self._loop.stop(timeout_s)     # warns in the log if the reader did not end
         self._close()
 
     def is_running(self) -> bool:
-        return self._thread is not None and self._thread.is_alive() and self._serial is not None
+        return self._loop.running and self._serial is not None
 
     def _open(self) -> serial.Serial:
         try:
@@ -83,28 +80,27 @@ class SerialScanner:
             except (serial.SerialException, OSError):
                 log.debug("%s: close failed", self.name, exc_info=True)
 
-    def _run(self, on_scan: Callable[[str], None]) -> None:
-        pending = b""
-        while not self._stop.is_set():
-            if self._serial is None:
-                try:
-                    self._serial = self._open()
-                except DeviceError:
-                    self._stop.wait(self._reopen_interval_s)
-                    continue
+    def _step(self) -> float:
+        """Read what the port has (the read blocks up to ``read_timeout_s``); a vanished
+        port is reopened after ``reopen_interval_s``."""
+        if self._serial is None:
             try:
-                chunk = self._serial.read(max(1, self._serial.in_waiting))
-            except (serial.SerialException, OSError) as exc:
-                error = DeviceError(self.name, f"read failed: {exc}",
-                                    user_message="扫码枪断开 / Scanner disconnected")
-                log.warning("%s", error)
-                self._safe(self._on_error, error)
-                self._close()
-                pending = b""  # a half scan from before the failure is not trusted
-                continue
-            if not chunk:
-                continue
-            pending = self._split(pending + chunk, on_scan)
+                self._serial = self._open()
+            except DeviceError:
+                return self._reopen_interval_s
+        try:
+            chunk = self._serial.read(max(1, self._serial.in_waiting))
+        except (serial.SerialException, OSError) as exc:
+            error = DeviceError(self.name, f"read failed: {exc}",
+                                user_message="扫码枪断开 / Scanner disconnected")
+            log.warning("%s", error)
+            self._safe(self._on_error, error)
+            self._close()
+            self._pending = b""  # a half scan from before the failure is not trusted
+            return 0.0
+        if chunk:
+            self._pending = self._split(self._pending + chunk, self._on_scan)
+        return 0.0
 
     def _split(self, data: bytes, on_scan: Callable[[str], None]) -> bytes:
         """Deliver every complete scan in ``data``; return the unfinished rest."""
@@ -127,7 +123,7 @@ class SerialScanner:
         log.warning("%s: %d bytes without a terminator discarded (check "
                     "scanner.serial_terminator)", self.name, length)
 
-    def _safe(self, callback, value) -> None:
+    def _safe(self, callback: Callable[[T], None], value: T) -> None:
         try:
             callback(value)
         except Exception:

@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import numpy as np
 import zxingcpp
+from typing import Any
 
 from terminal.code_read import BINARY, CharsetSource, CodeRead, Symbology, round_trips
 
-_FORMATS = [zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.Code128,
-            zxingcpp.BarcodeFormat.EAN13]
+# A list, as zxing-cpp asks now (its "|" form is deprecated); its type stub still names
+# only that form, hence the Any.
+_FORMATS: Any = [zxingcpp.BarcodeFormat.QRCode, zxingcpp.BarcodeFormat.Code128,
+                 zxingcpp.BarcodeFormat.EAN13]
 _SYMBOLOGY = {zxingcpp.BarcodeFormat.QRCode: Symbology.QR,
               zxingcpp.BarcodeFormat.Code128: Symbology.CODE128,
               zxingcpp.BarcodeFormat.EAN13: Symbology.EAN13}
@@ -39,7 +42,7 @@ DETECTABLE = ("utf-8", "shift_jis", "iso-8859-1")
 Polygon = tuple[tuple[int, int], ...]
 
 
-def _polygon(barcode) -> Polygon:
+def _polygon(barcode: zxingcpp.Barcode) -> Polygon:
     pos = barcode.position
     return tuple((int(p.x), int(p.y)) for p in
                  (pos.top_left, pos.top_right, pos.bottom_right, pos.bottom_left))
@@ -103,7 +106,9 @@ class ZxingDecoder:
         """Valid symbols, plus the outlines of symbols found but not decoded (checksum
         or error-correction failure): where a retry should look harder."""
         image = np.ascontiguousarray(gray)
-        reads, candidates, undetected = [], [], []
+        reads: list[CodeRead] = []
+        candidates: list[Polygon] = []
+        undetected: list[int] = []      # indexes of reads whose charset is not known
         for barcode in zxingcpp.read_barcodes(image, formats=_FORMATS, return_errors=True,
                                               text_mode=zxingcpp.TextMode.HexECI):
             symbology = _SYMBOLOGY.get(barcode.format)

@@ -49,6 +49,11 @@ class MemberHost(Protocol):
 
 
 @runtime_checkable
+class MemberAndPaymentHost(MemberHost, PaymentHost, Protocol):
+    """A host offering member accounts and the wallet calls that resolve them."""
+
+
+@runtime_checkable
 class HostHealth(Protocol):
     def ping(self) -> PingAnswer:
         """A cheap signed round trip; raises HostUnreachable/OutcomeUnknown on failure."""

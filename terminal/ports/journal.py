@@ -7,10 +7,37 @@ StoreCorrupt) when the store cannot do it; IllegalTransition for a bad state mov
 
 from __future__ import annotations
 
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypedDict, Unpack, runtime_checkable
 
 from terminal.attempt import Attempt, Tender
 from terminal.transaction import TxState
+
+
+class AttemptChanges(TypedDict, total=False):
+    """The bookkeeping fields a journal change may set, each an ``Attempt`` field of the
+    same type. What identifies an attempt or its money (number, tender, wallet, code,
+    amount, subject, creation time) is written once and never changed; the state moves
+    only through ``mark``."""
+
+    first_request_at: float | None
+    host_trade_no: str
+    result_code: str
+    sub_code: str
+    sub_msg: str
+    waiting_for_password: bool
+    query_count: int
+    last_query_at: float | None
+    cancel_count: int
+    last_cancel_at: float | None
+    cancelling: bool
+    needs_attention: bool
+    refunded_fen: int
+    offline: bool
+    member_ref: str
+
+
+#: One change of a batch: (out_trade_no, new state or None, event, event detail, fields).
+AttemptChange = tuple[str, TxState | None, str, dict[str, Any], AttemptChanges]
 
 
 @runtime_checkable
@@ -23,13 +50,13 @@ class Journal(Protocol):
         commit) when the request goes out right after."""
 
     def mark(self, out_trade_no: str, state: TxState, *, now: float, event: str,
-             detail: dict[str, Any] | None = None, **fields: Any) -> Attempt:
+             detail: dict[str, Any] | None = None, **fields: Unpack[AttemptChanges]) -> Attempt:
         """Move to ``state`` (checked against the state machine) and update ``fields``,
         with an event in the history, in one transaction. Moving to the state it is
         already in just updates the fields."""
 
     def note(self, out_trade_no: str, *, now: float, event: str,
-             detail: dict[str, Any] | None = None, **fields: Any) -> Attempt:
+             detail: dict[str, Any] | None = None, **fields: Unpack[AttemptChanges]) -> Attempt:
         """Record an event and update bookkeeping fields without a state change."""
 
     def get(self, out_trade_no: str) -> Attempt | None:
@@ -37,3 +64,15 @@ class Journal(Protocol):
 
     def unresolved(self) -> list[Attempt]:
         """Attempts whose outcome is not yet known, oldest first."""
+
+
+@runtime_checkable
+class RefundJournal(Journal, Protocol):
+    """The journal with its refund requests (idempotent by ``out_request_no``)."""
+
+    def record_refund(self, out_request_no: str, out_trade_no: str, amount_fen: int,
+                      state: str, now: float, sub_code: str = "") -> None:
+        """Insert or update a refund request, on disk when it returns."""
+
+    def refunds(self, out_trade_no: str) -> list[dict[str, Any]]:
+        """The refund requests of one sale, oldest first."""

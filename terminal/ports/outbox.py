@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from terminal.attempt import Attempt, Tender
 from terminal.offline_policy import Exposure
@@ -15,7 +15,7 @@ class OfflineStore(Protocol):
 
     def enqueue(self, *, terminal_id: str, tender: Tender, amount_fen: int, subject: str,
                 now: float, member_id: str = "", member_ref: str = "",
-                evidence: dict | None = None, taken_offline: bool = True) -> Attempt:
+                evidence: dict[str, Any] | None = None, taken_offline: bool = True) -> Attempt:
         """Journal the payment as approved-but-unsynced and queue it for the host, in one
         transaction; durable when this returns. ``now``: epoch seconds."""
 

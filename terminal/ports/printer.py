@@ -10,7 +10,7 @@ never "ready": a printer that does not answer is not assumed to have paper.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from terminal.receipt import Receipt
 
@@ -63,7 +63,7 @@ class PrinterStatus:
             parts.append("纸将尽 / paper near end")
         return "; ".join(parts) if parts else "就绪 / ready"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"known": self.known, "ready": self.ready, "offline": self.offline,
                 "cover_open": self.cover_open, "paper_near_end": self.paper_near_end,
                 "paper_out": self.paper_out, "cutter_error": self.cutter_error,

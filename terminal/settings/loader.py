@@ -17,9 +17,11 @@ from typing import Any, Mapping
 from terminal.errors import ConfigError
 
 ENV_PREFIX = "PAYTERM__"
+T = typing.TypeVar("T")
 
 
-def build_settings(cls: type, data: Mapping[str, Any], env: Mapping[str, str] | None = None):
+def build_settings(cls: type[T], data: Mapping[str, Any],
+                   env: Mapping[str, str] | None = None) -> T:
     """Validate ``data`` (from TOML) against dataclass ``cls`` and apply env overrides."""
     merged = _deep_copy(data)
     for name, raw in sorted((env or {}).items()):
@@ -37,18 +39,18 @@ def build_settings(cls: type, data: Mapping[str, Any], env: Mapping[str, str] | 
                 raise ConfigError(".".join(path), f"environment {name} names a value, not a section")
             target = existing
         target[path[-1]] = _EnvText(raw)
-    return _build(cls, merged, prefix="", base=None)
+    return typing.cast(T, _build(cls, merged, prefix="", base=None))
 
 
 class _EnvText(str):
     """A value that came from the environment: text to be converted to the field type."""
 
 
-def _deep_copy(data: Mapping[str, Any]) -> dict:
+def _deep_copy(data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _deep_copy(v) if isinstance(v, Mapping) else v for k, v in data.items()}
 
 
-def _build(cls: type, data: Any, prefix: str, base: Any):
+def _build(cls: Any, data: Any, prefix: str, base: Any) -> Any:
     if not isinstance(data, dict):
         raise ConfigError(prefix.rstrip(".") or "(root)", "must be a table of settings")
     hints = typing.get_type_hints(cls)
@@ -57,7 +59,7 @@ def _build(cls: type, data: Any, prefix: str, base: Any):
     if unknown:
         raise ConfigError(prefix + unknown[0], "unknown setting (check the spelling; "
                           f"known here: {', '.join(sorted(fields))})")
-    values = {}
+    values: dict[str, Any] = {}
     for name, f in fields.items():
         key = prefix + name
         hint = hints[name]
@@ -77,7 +79,7 @@ def _build(cls: type, data: Any, prefix: str, base: Any):
         raise ConfigError(prefix.rstrip(".") or "(root)", str(exc)) from exc
 
 
-def _convert(key: str, hint: Any, value: Any, meta: Mapping[str, Any]):
+def _convert(key: str, hint: Any, value: Any, meta: Mapping[str, Any]) -> Any:
     converted = _coerce(key, hint, value)
     choices = meta.get("choices")
     if choices is not None and converted not in choices:
@@ -94,7 +96,7 @@ def _convert(key: str, hint: Any, value: Any, meta: Mapping[str, Any]):
     return converted
 
 
-def _coerce(key: str, hint: Any, value: Any):
+def _coerce(key: str, hint: Any, value: Any) -> Any:
     from_env = isinstance(value, _EnvText)
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
@@ -150,9 +152,9 @@ def _coerce(key: str, hint: Any, value: Any):
     raise ConfigError(key, f"unsupported setting type {hint!r}")
 
 
-def redacted(settings: Any) -> dict:
+def redacted(settings: Any) -> dict[str, Any]:
     """Settings as a plain dict with every ``secret`` field replaced by "***"."""
-    out = {}
+    out: dict[str, Any] = {}
     for f in dataclasses.fields(settings):
         value = getattr(settings, f.name)
         if dataclasses.is_dataclass(value):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from terminal.settings.camera_section import CameraSettings
 from terminal.settings.diagnostics_section import DiagnosticsSettings
@@ -36,7 +37,7 @@ class Settings:
     diagnostics: DiagnosticsSettings = field(default_factory=DiagnosticsSettings)
 
 
-def settings_from(data: dict, env: dict | None = None) -> Settings:
+def settings_from(data: dict[str, Any], env: dict[str, Any] | None = None) -> Settings:
     """Validate parsed TOML plus ``PAYTERM__SECTION__KEY`` environment overrides."""
     from terminal.settings.loader import build_settings
     return build_settings(Settings, data, env)

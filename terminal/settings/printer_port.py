@@ -109,7 +109,7 @@ def _parse_usb(text: str, rest: str) -> PrinterPort:
     if not sep or not all(ids):
         raise _bad(text, "a USB printer is usb://VID:PID with two hexadecimal ids of up "
                          "to 4 digits")
-    vid, pid = (int(m.group(1), 16) for m in ids)
+    vid, pid = (int(m.group(1), 16) for m in ids if m is not None)
     if vid == 0 or pid == 0:
         raise _bad(text, "USB vendor and product ids are never 0000")
     return PrinterPort(PortKind.USB, text, vendor_id=vid, product_id=pid)

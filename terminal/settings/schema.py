@@ -13,7 +13,7 @@ from typing import Any
 
 
 def setting(default: Any, *, min: float | None = None, max: float | None = None,
-            choices: tuple | None = None, secret: bool = False, doc: str = "") -> Any:
+            choices: tuple[Any, ...] | None = None, secret: bool = False, doc: str = "") -> Any:
     """A settings field. ``secret`` fields are redacted in ``config show`` and bundles."""
     meta = {"min": min, "max": max, "choices": choices, "secret": secret, "doc": doc}
     if isinstance(default, (list, dict, set)):

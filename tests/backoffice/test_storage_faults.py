@@ -335,7 +335,7 @@ def test_batch_resent_after_the_back_office_was_killed(backend, request, tmp_pat
         sent += batch
         with terminal_client(serve.url, terminal, key, read_timeout_s=30) as client:
             killer = threading.Timer(rng.uniform(0.05, 0.4),
-                                     lambda: os.killpg(serve.process.pid, signal.SIGKILL))
+                                     lambda: os.killpg(serve.process.pid, signal.SIGKILL))  # noqa: B023
             killer.start()
             try:
                 answers = client.upload_offline_batch(batch)

@@ -144,7 +144,7 @@ def drive(url: str, key, terminals: list[TerminalIdentity], per_client: int, tag
                 if work == "pay":
                     request = MemberPayRequest(number, f"M{term.terminal_id}", 100 + n % 50,
                                                "bench", term.terminal_id)
-                    answer = send(lambda: client.member_pay(request))
+                    answer = send(lambda: client.member_pay(request))  # noqa: B023
                     assert answer.outcome is PayOutcome.APPROVED, answer
                     count += 1
                 else:
@@ -154,7 +154,7 @@ def drive(url: str, key, terminals: list[TerminalIdentity], per_client: int, tag
                                              member_id=f"M{term.terminal_id}",
                                              evidence={"score": 0.8})
                                for i in range(BATCH)]
-                    results = send(lambda: client.upload_offline_batch(records))
+                    results = send(lambda: client.upload_offline_batch(records))  # noqa: B023
                     assert all(r.outcome is BatchOutcome.ACCEPTED for r in results)
                     count += len(records)
                 own.append(time.perf_counter() - t0)

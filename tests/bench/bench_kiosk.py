@@ -64,7 +64,7 @@ def cold_start() -> dict:
             out = subprocess.run([sys.executable, "-c", COLD_CHILD, str(ROOT), tmp, str(MODELS)],
                                  capture_output=True, text=True, timeout=120,
                                  env={**os.environ, "PAYTERM__LOGGING__LEVEL": "WARNING"})
-            line = [l for l in out.stdout.splitlines() if l.startswith("INTERACTIVE")]
+            line = [ln for ln in out.stdout.splitlines() if ln.startswith("INTERACTIVE")]
             if not line:
                 raise RuntimeError(out.stderr[-2000:])
             times.append(float(line[0].split()[1]))
@@ -144,7 +144,7 @@ def face_pay_figures(seconds: float = 8.0) -> dict:
     member) on the face screen: painted fps, analysed fps, longest GUI stall."""
     out = subprocess.run([sys.executable, "-c", FACE_CHILD, str(ROOT), str(MODELS),
                           str(seconds)], capture_output=True, text=True, timeout=300)
-    line = [l for l in out.stdout.splitlines() if l.startswith("FIGURES ")]
+    line = [ln for ln in out.stdout.splitlines() if ln.startswith("FIGURES ")]
     if not line:
         raise RuntimeError(out.stderr[-2000:])
     return json.loads(line[0][len("FIGURES "):])

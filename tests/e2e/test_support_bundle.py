@@ -76,9 +76,9 @@ def test_the_scan_finds_what_a_naive_zip_would_leak(tmp_path):
         archive.writestr("logs/payterm.log", f"scanned {CODE}\n{PEM}")
         archive.writestr("keys/terminal_private.pem", PEM)
     leaks = scan_bundle(naive)
-    assert any("unmasked digit run of 18" in l for l in leaks)
-    assert any("key material" in l for l in leaks)
-    assert any("terminal_private.pem: file type" in l for l in leaks)
+    assert any("unmasked digit run of 18" in ln for ln in leaks)
+    assert any("key material" in ln for ln in leaks)
+    assert any("terminal_private.pem: file type" in ln for ln in leaks)
 
 
 def test_qr_series_decodes_back_to_the_summary(data_dir, tmp_path):

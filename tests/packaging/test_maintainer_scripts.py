@@ -100,5 +100,5 @@ def test_udev_rules_give_every_device_a_stable_name_for_the_service_user():
 
 def test_logrotate_does_not_fight_the_apps_own_rotation():
     config = (PACKAGING / "logrotate" / "payterm").read_text()
-    stanzas = [l for l in config.splitlines() if l.strip().endswith("{")]
+    stanzas = [ln for ln in config.splitlines() if ln.strip().endswith("{")]
     assert stanzas and not any("payterm.log" in s for s in stanzas)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+from offline_queue.print_worker import PrintEvent, PrintEventKind
 from terminal.errors import TerminalError
 from ui.composition.context import AppContext
 from ui.composition.diagnostics import selftest_runner
@@ -170,15 +171,15 @@ def build_services(ctx: AppContext, *, camera_source=None, code_reader=None,
 def _printer_listener(bridge):
     last = {"message": ""}
 
-    def listen(event) -> None:
-        if event.kind in ("waiting", "cut_short", "device_error"):
+    def listen(event: PrintEvent) -> None:
+        if event.kind.is_problem:
             text = event.status.describe() if event.status is not None else event.message
             if text != last["message"]:
                 last["message"] = text
                 bridge.task_failed.emit(
                     "printing", f"打印机：{text}，小票将在就绪后补打 / Printer: {text}; the "
                                 "receipt prints when it is ready")
-        elif event.kind == "printed":
+        elif event.kind is PrintEventKind.PRINTED:
             last["message"] = ""
     return listen
 

@@ -104,7 +104,8 @@ def load_config(path: Path) -> SimulatorConfig:
     try:
         data = tomllib.loads(raw.decode("utf-8")) if path.suffix == ".toml" else json.loads(raw)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ConfigError("--config", f"{path} is not valid {path.suffix[1:] or 'JSON'}: {exc}")
+        raise ConfigError("--config",
+                          f"{path} is not valid {path.suffix[1:] or 'JSON'}: {exc}") from exc
     if not isinstance(data, dict):
         raise ConfigError("--config", f"{path} must hold an object/table")
     return config_from_dict(data)

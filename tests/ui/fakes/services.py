@@ -68,8 +68,10 @@ class FakePayments:
 
     def _code_run(self, amount_fen: int, no: str, send) -> None:
         script = self.code_script
-        view = lambda outcome, msg, **kw: PaymentView(no, amount_fen, "wallet", outcome, msg,
-                                                      payer="28******1234", **kw)
+
+        def view(outcome, msg, **kw):
+            return PaymentView(no, amount_fen, "wallet", outcome, msg, payer="28******1234",
+                               **kw)
         if script == "storage_error":
             # What the real service answers when its job fails before anything was sent.
             send(PaymentView("", amount_fen, "wallet", Outcome.DECLINED,

@@ -1,3 +1,5 @@
+import dataclasses
+
 import pytest
 
 from terminal.errors import ConfigError
@@ -42,7 +44,7 @@ def test_bad_environment_value_names_the_key():
 
 def test_settings_are_immutable():
     s = Settings()
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         s.host.base_url = "http://evil"  # type: ignore[misc]
 
 

@@ -86,7 +86,7 @@ def test_yuan_sign_is_fullwidth_and_encoded_as_a3a4():
 
 def test_cjk_takes_two_columns():
     (receipt,) = parse(encode_receipt(small_receipt(), PROFILES["generic-58"]))
-    line = next(l for l in receipt.lines if l.startswith("终端"))
+    line = next(ln for ln in receipt.lines if ln.startswith("终端"))
     # "终端 Terminal" is 2 CJK (4 columns) + 9 ASCII; right value ends at column 32.
     assert line == "终端 Terminal" + " " * 17 + "T1"
     assert len(line.encode("gbk")) == 32

@@ -20,7 +20,7 @@ def test_wrap_never_splits_a_wide_character():
 def test_two_columns_right_aligns_and_falls_back_to_a_new_line():
     assert two_columns("合计", "￥1.00", 16) == ["合计" + " " * 6 + "￥1.00"]
     lines = two_columns("很长的商品名称很长的商品名称", "￥9.99", 16)
-    assert all(display_width(l) <= 16 for l in lines)
+    assert all(display_width(ln) <= 16 for ln in lines)
     assert lines[-1].endswith("￥9.99")
 
 
@@ -29,5 +29,5 @@ def test_two_columns_right_aligns_and_falls_back_to_a_new_line():
        st.integers(min_value=4, max_value=48))
 def test_wrap_fits_and_keeps_all_non_space_characters(text, columns):
     lines = wrap(text, columns)
-    assert all(display_width(l) <= columns for l in lines)
+    assert all(display_width(ln) <= columns for ln in lines)
     assert "".join(lines).replace(" ", "") == text.replace(" ", "")
