@@ -10,6 +10,7 @@ Share the journal's connection: ``Outbox(journal, sealer)``; one instance per th
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any

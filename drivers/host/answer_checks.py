@@ -34,8 +34,9 @@ from typing import Callable, Mapping
 
 from drivers.host.face_answer_checks import face_enrol_problems, face_sync_problems
 from drivers.host.wire import (METHOD_BATCH_UPLOAD, METHOD_BILL_DAILY, METHOD_CANCEL,
-                               METHOD_FACE_ENROL, METHOD_FACE_SYNC, METHOD_MEMBER_BALANCE, METHOD_MEMBER_PAY, METHOD_PAY,
-                               METHOD_PING, METHOD_QUERY, METHOD_REFUND)
+                               METHOD_FACE_ENROL, METHOD_FACE_SYNC, METHOD_MEMBER_BALANCE,
+                               METHOD_MEMBER_PAY, METHOD_PAY, METHOD_PING, METHOD_QUERY,
+                               METHOD_REFUND)
 from terminal.errors import AnswerInconsistent
 from terminal.host_batch_messages import BatchOutcome
 from terminal.host_messages import CODE_SUCCESS, CODE_WAITING, TradeStatus

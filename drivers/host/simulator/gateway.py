@@ -24,8 +24,9 @@ from drivers.host.simulator.reply import Reply, invalid, success
 from drivers.host.simulator.terminal_identity import TerminalIdentity
 from drivers.host.simulator.wallet_trades import WalletTrades
 from drivers.host.wire import (METHOD_BATCH_UPLOAD, METHOD_BILL_DAILY, METHOD_CANCEL,
-                               METHOD_FACE_ENROL, METHOD_FACE_SYNC, METHOD_MEMBER_BALANCE, METHOD_MEMBER_PAY, METHOD_PAY,
-                               METHOD_PING, METHOD_QUERY, METHOD_REFUND)
+                               METHOD_FACE_ENROL, METHOD_FACE_SYNC, METHOD_MEMBER_BALANCE,
+                               METHOD_MEMBER_PAY, METHOD_PAY, METHOD_PING, METHOD_QUERY,
+                               METHOD_REFUND)
 
 log = logging.getLogger(__name__)
 
