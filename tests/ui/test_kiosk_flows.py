@@ -11,8 +11,10 @@ pytestmark = pytest.mark.gui
 
 
 def start_face(shell, amount: str = "18.8"):
+    """The till sends the amount; the shopper taps face-pay."""
     attract = shell.screen("attract")
-    attract.keypad.press(amount)
+    attract.present_amount(round(float(amount) * 100))
+    assert attract.face_button.isVisible() and not attract.keypad.isVisible()
     attract.face_button.click()
 
 
@@ -108,7 +110,7 @@ def test_idle_timeout_returns_to_attract(make_shell, qtbot):
 
 def test_result_screen_returns_home_by_itself(make_shell, qtbot):
     shell, services = make_shell(mode="kiosk", kiosk={"result_screen_s": 1})
-    shell.screen("attract").keypad.press("5")
+    shell.screen("attract").present_amount(500)
     shell.screen("attract").on_code("281234567890123456")
     qtbot.waitUntil(lambda: shell.current().name == "attract", timeout=5000)
 
@@ -118,7 +120,7 @@ def test_elder_mode_uses_large_type_and_longer_timeouts(make_shell):
     normal_idle = shell.idle_timeout_s()
     shell.screen("attract").elder_button.click()
     assert shell.elder
-    assert "font-size: 28px" in shell.styleSheet()
+    assert "font-size: 30px" in shell.styleSheet()
     assert shell.idle_timeout_s() > normal_idle
     assert shell.result_timeout_s() > 6
     assert shell.screen("attract").elder_button.text() == "标准模式"
@@ -126,7 +128,7 @@ def test_elder_mode_uses_large_type_and_longer_timeouts(make_shell):
 
 def test_voice_announces_the_amount(make_shell, qtbot):
     shell, _ = make_shell(mode="kiosk")
-    shell.screen("attract").keypad.press("12.34")
+    shell.screen("attract").present_amount(1234)
     shell.screen("attract").on_code("281234567890123456")
     qtbot.waitUntil(lambda: "支付成功 12.34 元" in shell.voice.announced)
 
@@ -134,11 +136,14 @@ def test_voice_announces_the_amount(make_shell, qtbot):
 def test_enrolment_needs_pin_and_consent(make_shell, qtbot):
     shell, services = make_shell(mode="kiosk")
     shell.pin.set_pin("246810")
-    shell.screen("attract").enrol_button.click()
+    assert not shell.technician_button.isVisible()      # no staff button for shoppers
+    shell.staff_entry.trigger()                         # holding the title (top left)
     assert shell.current().name == "pin"
     pin = shell.screen("pin")
     pin.keypad.press("246810")
     pin.ok_button.click()
+    assert shell.current().name == "technician"
+    shell.screen("technician").enrol_button.click()
     assert shell.current().name == "enrol"
     enrol = shell.screen("enrol")
     assert "同意" in enrol.consent_body.text()

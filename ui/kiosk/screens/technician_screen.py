@@ -92,9 +92,13 @@ class TechnicianScreen(Screen):
         self.enrol_button.clicked.connect(lambda: self.shell.go("enrol"))
         self.exit_button = button("tech_exit")
         self.exit_button.clicked.connect(self.exit_app)
+        self.staff_amount_button = button("tech_staff_amount")
+        self.staff_amount_button.clicked.connect(
+            lambda: self.shell.go("attract", staff_keypad=True))
         layout = QVBoxLayout(page)
         layout.addWidget(self.status_text)
         layout.addStretch(1)
+        layout.addWidget(self.staff_amount_button)
         layout.addWidget(self.elder_button)
         layout.addWidget(self.enrol_button)
         layout.addWidget(self.exit_button)
@@ -224,5 +228,7 @@ class TechnicianScreen(Screen):
         self.elder_button.setText(self.t("attract.elder_off" if self.shell.elder
                                          else "attract.elder_on"))
         self.enrol_button.setText(self.t("attract.enrol"))
+        self.staff_amount_button.setText(self.t("tech.staff_amount"))
+        self.staff_amount_button.setVisible(self.shell.shopper_facing)
         self.exit_button.setText(self.t("tech.exit"))
         self.back_button.setText(self.t("common.back"))
