@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from terminal.bilingual import Bilingual
-from ui.services.views import FaceMatch, FaceProgress, Outcome, PaymentView, TerminalStatus
+from ui.services.views import (FaceMatch, FaceProgress, Outcome, PaymentView, PreviewFrame,
+                               TerminalStatus)
 
 BUSY_STATUS = TerminalStatus(False, unsynced_count=2, unsynced_fen=3468, unresolved_count=1,
                              exception_count=1, held_count=1)
@@ -27,7 +28,8 @@ class State:
 
 def payment(outcome: Outcome, tender: str = "wallet", **kw) -> Callable:
     messages = {Outcome.APPROVED: "支付成功 ￥18.80 / Payment approved ￥18.80",
-                Outcome.DECLINED: Bilingual("支付失败：余额不足，请换一张卡或其他方式",
+                Outcome.DECLINED: Bilingual("支付失败：余额不足，请换一张卡或其他方式"
+                                            "",
                                             "Payment declined: insufficient balance, "
                                             "please use another card or way to pay"),
                 Outcome.WAITING_PASSWORD: "等待顾客输入密码 / Waiting for the password",
@@ -46,11 +48,21 @@ def payment(outcome: Outcome, tender: str = "wallet", **kw) -> Callable:
     return show
 
 
+def astronaut_frame() -> PreviewFrame:
+    """The demo's customer (scikit-image's astronaut) as the camera worker sends it."""
+    from skimage import data
+    from ui.services.camera_service import to_qimage
+    import cv2
+    image, scale = to_qimage(cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR))
+    return PreviewFrame(image, face_box=(165 * scale, 40 * scale, 265 * scale, 170 * scale))
+
+
 def face(event: str) -> Callable:
     def show(shell) -> None:
         shell.services.face_pay.script = "wait"
         shell.go("face", amount_fen=1880)
         screen = shell.screen("face")
+        screen._on_frame(astronaut_frame())
         if event == "guidance":
             screen._on_progress(FaceProgress("looking", "请靠近一点 / Please come closer"))
         elif event == "challenge":

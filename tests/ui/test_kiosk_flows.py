@@ -42,6 +42,9 @@ def test_liveness_prompt_is_shown(make_shell, qtbot):
     start_face(shell)
     face = shell.screen("face")
     qtbot.waitUntil(lambda: face.guidance.text() == "请眨眨眼")
+    assert face.prompt is face.guidance                 # the changing prompt is the headline
+    assert "请眨眨眼" in shell.voice.announced             # and it is spoken
+    assert "秒" in face.countdown.text() and 0 < face.camera_view.progress <= 1
 
 
 def test_step_up_wrong_then_right(make_shell, qtbot):
@@ -73,7 +76,10 @@ def test_face_failure_offers_other_ways(make_shell, qtbot):
     start_face(shell)
     face = shell.screen("face")
     qtbot.waitUntil(lambda: face.retry_button.isVisible())
-    assert "付款码" in face.guidance.text()
+    assert face.prompt.text() == "刷脸未通过"
+    assert "付款码" in face.camera_view.message          # the circle says what to do now
+    assert not services.camera.running                  # no picture left frozen
+    assert face.code_button.isVisible()
     face.code_button.click()
     assert shell.current().name == "scan"
     assert services.face_pay.cancelled >= 1
