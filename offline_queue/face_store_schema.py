@@ -51,5 +51,11 @@ def create_velocity_table(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX face_payments_member ON face_payments(member_id, at)")
 
 
+def add_member_name(db: sqlite_utils.Database) -> None:
+    """The member's name (encrypted like the phone) for the shopper's confirmation."""
+    db.execute("ALTER TABLE face_members ADD COLUMN name_enc BLOB")
+
+
 MIGRATIONS = [("face_store_0001_create", create_face_tables),
-              ("face_store_0002_velocity", create_velocity_table)]
+              ("face_store_0002_velocity", create_velocity_table),
+              ("face_store_0003_member_name", add_member_name)]

@@ -121,7 +121,8 @@ SHOPPER_STATES = [
     State("face_failed", "kiosk", "shopper", face("failed")),
     State("scan", "kiosk", "shopper", went("scan", amount_fen=1880)),
     State("stepup", "kiosk", "shopper", went("stepup", amount_fen=60000, match=MATCH)),
-    State("confirm", "kiosk", "shopper", went("confirm", amount_fen=1880, match=MATCH)),
+    State("confirm", "kiosk", "shopper", lambda shell: shell.go(
+        "confirm", amount_fen=1880, match=MATCH, thumbnail=astronaut_frame())),
 ] + [State(f"result_{o.value}", "kiosk", "shopper", payment(o)) for o in Outcome]
 
 STAFF_STATES = [

@@ -74,7 +74,8 @@ def style_sheet(elder: bool) -> str:
     c, m = palette(elder), metrics(elder)
     banners = "\n".join(
         f'QLabel[role="{role}"] {{ background: {bg}; color: {fg}; padding: 6px; '
-        f'font-size: {m.hint}px; font-weight: bold; }}' for role, (bg, fg) in BANNER.items())
+        f'font-size: {STANDARD.hint}px; font-weight: bold; }}'   # staff only: never elder
+        for role, (bg, fg) in BANNER.items())
     return f"""
     QWidget {{ background: {c['bg']}; color: {c['fg']}; font-size: {m.body}px; }}
     QPushButton {{ background: {c['button']}; color: {c['button_fg']};

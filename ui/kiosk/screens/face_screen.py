@@ -129,7 +129,8 @@ class FaceScreen(Screen):
             return
         self._stop_clock()
         target = "stepup" if match.step_up else "confirm"
-        self.shell.go(target, amount_fen=self.amount_fen, match=match)
+        self.shell.go(target, amount_fen=self.amount_fen, match=match,
+                      thumbnail=self.camera_view.frame)
 
     def _on_camera_changed(self, capability) -> None:
         """The USB camera was pulled (or came back): say so in both languages meanwhile,

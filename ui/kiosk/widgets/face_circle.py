@@ -24,12 +24,17 @@ class FaceCircle(QWidget):
         self.message = ""
         self.progress = 1.0             # share of the time left, 1.0 → 0.0
         self.ring_colour = QColor("#1456c8")
+        self.ring = True                # False: a still thumbnail without the time ring
         self.frames_shown = 0
         self.setMinimumSize(220, 220)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
         return QSize(360, 360)
+
+    @property
+    def frame(self) -> PreviewFrame | None:
+        return self._frame
 
     def show_frame(self, frame: PreviewFrame) -> None:
         self._frame = frame
@@ -67,6 +72,8 @@ class FaceCircle(QWidget):
                              Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
                              self.message)
         painter.restore()
+        if not self.ring:
+            return
         faint = QColor(self.ring_colour)
         faint.setAlpha(50)
         ring = circle.adjusted(-RING_W / 2, -RING_W / 2, RING_W / 2, RING_W / 2)
