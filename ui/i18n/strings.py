@@ -144,7 +144,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tech.tab_logs": ("日志", "Logs"),
     "tech.tab_selftest": ("自检", "Self-test"),
     "tech.tab_status": ("状态", "Status"),
-    "tech.col_key": ("键", "Key"),
+    "tech.col_key": ("设置项", "Setting"),
     "tech.col_value": ("值", "Value"),
     "tech.col_doc": ("说明", "About"),
     "tech.col_check": ("检查项", "Check"),
