@@ -90,10 +90,18 @@ def technician(tab: int) -> Callable:
     return show
 
 
+def enrol_consent(shell) -> None:
+    shell.go("enrol")
+    screen = shell.screen("enrol")
+    screen.member_id.setText("M0042")
+    screen.phone.setText("13800004321")
+    screen.next_button.click()
+
+
 def enrol_capture(shell) -> None:
     shell.go("enrol")
     screen = shell.screen("enrol")
-    screen.steps.setCurrentIndex(1)
+    screen.steps.setCurrentIndex(2)
     screen.capture_message.setText("请靠近一点 Please come closer")
 
 
@@ -135,6 +143,7 @@ STAFF_STATES = [
     State("technician_settings", "kiosk", "staff", technician(0)),
     State("technician_selftest", "kiosk", "staff", technician(2)),
     State("enrol", "kiosk", "staff", went("enrol")),
+    State("enrol_consent", "kiosk", "shopper", enrol_consent),
     State("enrol_capture", "kiosk", "staff", enrol_capture),
 ] + [State(f"cashier_result_{o.value}", "cashier", "staff", payment(o)) for o in Outcome] + [
     State("cashier_result_cash", "cashier", "staff",

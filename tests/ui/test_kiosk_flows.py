@@ -153,15 +153,23 @@ def test_enrolment_needs_pin_and_consent(make_shell, qtbot):
     assert shell.current().name == "enrol"
     enrol = shell.screen("enrol")
     assert "同意" in enrol.consent_body.text()
-    enrol.member_id.setText("M0042")
+    enrol.keyboard.type_key("M")                    # the on-screen keyboard types
+    for key in "0042":
+        enrol.keyboard.type_key(key)
+    assert enrol.member_id.text() == "M0042"
     enrol.phone.setText("13800004321")
-    enrol.start_button.click()
-    assert services.enrolment.enrolled == []          # no consent ticked yet
-    assert enrol.form_message.text()
-    enrol.agree.setChecked(True)
+    enrol.member_name.setText("王小明")
+    enrol.next_button.click()
+    assert enrol.steps.currentIndex() == 1            # the member's own consent page
+    assert services.enrolment.enrolled == []
+    assert "138****4321" in enrol.consent_who.text()
+    enrol.decline_button.click()                      # no consent: nothing captured
+    assert services.enrolment.enrolled == [] and enrol.steps.currentIndex() == 0
+    assert "未同意" in enrol.form_message.text()
+    enrol.next_button.click()
     with qtbot.waitSignal(shell.bridge.enrolment_finished, timeout=5000):
-        enrol.start_button.click()
-    assert services.enrolment.enrolled == [("M0042", "13800004321")]
+        enrol.agree_button.click()
+    assert services.enrolment.enrolled == [("M0042", "13800004321", "王小明")]
     qtbot.waitUntil(lambda: "录入成功" in enrol.capture_message.text())
 
 
@@ -172,3 +180,18 @@ def test_kiosk_window_cannot_be_closed_without_technician(make_shell):
     shell.allow_exit()
     shell.close()
     assert not shell.isVisible()
+
+
+def test_every_shopper_prompt_is_spoken(make_shell, qtbot):
+    """Elder-friendly: what the shopper must do next is also said aloud."""
+    shell, services = make_shell(mode="kiosk")
+    shell.set_elder(True)
+    start_face(shell, "18.8")
+    qtbot.waitUntil(lambda: shell.current().name == "confirm")
+    with qtbot.waitSignal(shell.screen("result").payment_shown, timeout=5000,
+                          check_params_cb=lambda view: view.outcome is Outcome.APPROVED):
+        shell.screen("confirm").confirm_button.click()
+    said = shell.voice.announced
+    assert said[0] == "应付 18.80 元，请选择支付方式"
+    assert "请眨眨眼" in said and "请确认支付 18.80 元" in said
+    assert "支付成功 18.80 元" in said

@@ -15,6 +15,7 @@ from ui.kiosk.screens.base import Screen, button, label
 from ui.kiosk.widgets.amount_entry import AmountEntry
 from ui.kiosk.widgets.keypad import Keypad
 from ui.services.views import PaymentOrder
+from ui.voice import amount_words
 
 
 class AttractScreen(Screen):
@@ -78,6 +79,8 @@ class AttractScreen(Screen):
         """The store's till sends the amount (also the demo and the staff keypad)."""
         self.amount.set_fen(amount_fen)
         self.retranslate()
+        if amount_fen > 0:
+            self.shell.voice.say(f"应付 {amount_words(amount_fen)}，请选择支付方式")
 
     def _staff_done(self) -> None:
         self.staff_typing = False

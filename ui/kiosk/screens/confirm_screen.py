@@ -11,6 +11,7 @@ from terminal.money import format_amount
 from ui.kiosk.screens.base import Screen, button, label
 from ui.kiosk.widgets.face_circle import FaceCircle
 from ui.services.views import PaymentOrder
+from ui.voice import amount_words
 
 
 class ConfirmScreen(Screen):
@@ -54,6 +55,7 @@ class ConfirmScreen(Screen):
         else:
             self.thumbnail.clear()
         self.retranslate()
+        self.shell.voice.say(f"请确认支付 {amount_words(amount_fen)}")
 
     def left(self) -> None:
         self.thumbnail.clear()          # the face picture is not kept after the screen

@@ -35,6 +35,7 @@ class StepUpScreen(DigitsScreen):
         self.tries_left = MAX_TRIES
         self.feedback.clear()
         self.retranslate()
+        self.shell.voice.say("请输入手机号后四位")
 
     def digits_complete(self) -> None:
         self._check()
