@@ -141,6 +141,10 @@ class TechnicianScreen(Screen):
                 table.setCellWidget(r, VALUE_COLUMN, picker)
         table.blockSignals(False)
 
+    def restyle(self, elder: bool) -> None:
+        for table in (self.settings_table, self.selftest_table):
+            table.verticalHeader().setDefaultSectionSize(64 if elder else 48)
+
     def _english(self) -> bool:
         return self.shell.tr.language.value == "en"
 

@@ -163,6 +163,10 @@ class TransactionsScreen(Screen):
             for c, value in enumerate(values):
                 table.setItem(r, c, QTableWidgetItem(str(value)))
 
+    def restyle(self, elder: bool) -> None:
+        for table in self.tables.values():
+            table.verticalHeader().setDefaultSectionSize(64 if elder else 48)
+
     def _word(self, kind: str, value: str) -> str:
         """A stored value (``approved``, ``alipay``) in the screen's language."""
         key = f"tx.{kind}.{value}"
