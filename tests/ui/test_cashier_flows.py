@@ -284,3 +284,29 @@ def test_a_host_reason_containing_the_separator_is_shown_whole(make_shell, qtbot
         shell.deliver_code("281234567890123456")
     text = shell.screen("result").message.text()
     assert text.startswith("Payment declined: 余额不足 / insufficient funds (51)")
+
+
+def test_typing_or_scanning_on_the_result_starts_the_next_sale(make_shell, qtbot):
+    from PySide6.QtCore import Qt
+    shell, services = make_shell()
+    type_amount(shell, "8.8")
+    with qtbot.waitSignal(**shown(shell, Outcome.APPROVED)):
+        shell.deliver_code("131234567890123456")
+    qtbot.keyClick(shell.screen("result"), Qt.Key.Key_5)
+    assert shell.current().name == "sale" and shell.screen("sale").amount.fen() == 500
+    with qtbot.waitSignal(**shown(shell, Outcome.APPROVED)):
+        shell.deliver_code("131234567890123457")      # the gun pays the typed amount
+    assert services.payments.calls[-1][:2] == ("code", 500)
+    shell.deliver_code("131234567890123458")          # on the result: next sale, no amount
+    assert shell.current().name == "sale" and "金额" in shell.error_label.text()
+    assert len(services.payments.calls) == 2
+
+
+def test_a_disabled_tender_says_so_inside_and_why_below(make_shell):
+    shell, services = make_shell()
+    services.payments.offline = True
+    shell.go("sale")
+    sale = shell.screen("sale")
+    assert sale.tender_buttons["wallet"].text() == "付款码 · 暂不可用"
+    assert not sale.collect_button.isEnabled()
+    assert "离线" in sale.tender_reasons["wallet"].text()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.panel_checks import panel_problems
+from tests.ui.panel_checks import PANEL_H, PANEL_W, panel_problems
 from tests.ui.screen_tour import ALL_STATES, BUSY_STATUS
 
 pytestmark = pytest.mark.gui
@@ -62,3 +62,16 @@ def test_the_checks_catch_a_screen_that_does_not_fit(make_shell, qtbot):
     shell.language_button.setFixedSize(20, 20)
     assert any("language_button: touch target" in p
                for p in panel_problems(shell, elder=False, shopper=True))
+
+
+def test_kiosk_mode_covers_the_whole_screen_even_without_a_window_manager(make_shell):
+    """A bare X server ignores "full screen" hints: the geometry itself covers it."""
+    from PySide6.QtWidgets import QApplication
+    shell, _ = make_shell(mode="kiosk")
+    shell.start()
+    assert shell.geometry() == QApplication.primaryScreen().geometry()
+    cashier, _ = make_shell(mode="cashier")
+    cashier.start()
+    screen = QApplication.primaryScreen().geometry()
+    assert cashier.width() == min(PANEL_W, screen.width())
+    assert cashier.height() == min(PANEL_H, screen.height())

@@ -22,6 +22,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dot.staff": ("需要工作人员", "Staff needed"),
     "banner.staff_needed": ("⚠ 请联系工作人员", "⚠ Please call staff"),
     "sale.pay_code": ("付款码", "Payment code"),
+    "sale.unavailable": ("暂不可用", "unavailable"),
     "sale.collect": ("收款", "Collect"),
     "sale.pay_face": ("刷脸支付", "Face-pay"),
     "sale.pay_cash": ("现金", "Cash"),

@@ -99,14 +99,15 @@ class SaleScreen(Screen):
         for tender, _key in TENDERS:
             capability = payments.capability(tender)
             self.tender_buttons[tender].setEnabled(capability.available)
+            # A disabled button says so inside, the reason in full under it.
+            self.tender_buttons[tender].setText(self.t(dict(TENDERS)[tender]) + (
+                "" if capability.available else " · " + self.t("sale.unavailable")))
             if tender == "wallet":
                 self.collect_button.setEnabled(capability.available)
             self.tender_reasons[tender].setText(
                 "" if capability.available else self.shell.tr.pick(capability.reason))
 
     def retranslate(self) -> None:
-        for tender, key in TENDERS:
-            self.tender_buttons[tender].setText(self.t(key))
         self.collect_button.setText(self.t("sale.collect"))
         self.hint.setText(self.t("sale.hint"))
         self.transactions_button.setText(self.t("sale.transactions"))
