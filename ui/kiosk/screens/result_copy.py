@@ -49,7 +49,8 @@ def _message(tr: Translator, view: PaymentView | None, outcome: Outcome,
         if outcome is Outcome.WAITING_PASSWORD:
             return tr.t("result.shopper.password_hint")
         return tr.t("result.shopper.pending_note")
-    lines = [tr.pick(view.message)]
+    # Waiting: the headline already says it; the countdown follows.
+    lines = [] if outcome is Outcome.WAITING_PASSWORD else [tr.pick(view.message)]
     if view.tender == "cash" and view.change_fen:
         lines.append(tr.t("cash.change", amount=format_amount(view.change_fen)))
     if view.offline:
