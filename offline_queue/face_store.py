@@ -25,6 +25,7 @@ from offline_queue.face_gallery_store import GallerySyncStore
 from offline_queue.field_cipher import FieldCipher, load_or_create_key
 from offline_queue.store import open_store, transaction, translate_sqlite_error
 from terminal.errors import UserFacingError
+from terminal.member_display import check_member_name
 from terminal.ports.face import ConsentRecord, StoredTemplate
 
 log = logging.getLogger(__name__)
@@ -56,10 +57,12 @@ class FaceStore(GallerySyncStore):
         db.execute("PRAGMA secure_delete = ON")
 
     def enrol(self, member_id: str, phone: str, templates: list[bytes], version: str,
-              consent: ConsentRecord) -> None:
-        """New member (or a re-enrolment after deletion) with consent and templates."""
+              consent: ConsentRecord, *, name: str = "") -> None:
+        """New member (or a re-enrolment after deletion) with consent and templates;
+        ``name`` (optional) is kept encrypted like the phone."""
         check_member_id(member_id)
         phone = check_phone(phone)
+        name = check_member_name(name)
         if not templates:
             raise UserFacingError("没有可保存的人脸特征 / No templates to store")
         now = time.time()
@@ -76,13 +79,16 @@ class FaceStore(GallerySyncStore):
                 [member_id, consent.given_at, consent.consent_text,
                  consent.consent_version, consent.recorded_by])
             self._db.execute(
-                "INSERT INTO face_members (member_id, status, phone_enc, template_version, "
-                "enrolled_at, updated_at) VALUES (?, 'active', ?, ?, ?, ?) "
+                "INSERT INTO face_members (member_id, status, phone_enc, name_enc, "
+                "template_version, enrolled_at, updated_at) "
+                "VALUES (?, 'active', ?, ?, ?, ?, ?) "
                 "ON CONFLICT(member_id) DO UPDATE SET status='active', "
-                "phone_enc=excluded.phone_enc, template_version=excluded.template_version, "
+                "phone_enc=excluded.phone_enc, name_enc=excluded.name_enc, "
+                "template_version=excluded.template_version, "
                 "enrolled_at=excluded.enrolled_at, updated_at=excluded.updated_at",
                 [member_id, self._cipher.encrypt_text(phone, f"face_phone:{member_id}"),
-                 version, now, now])
+                 self._cipher.encrypt_text(name, f"face_name:{member_id}") if name
+                 else None, version, now, now])
             for blob in templates:
                 self._db.execute(
                     "INSERT INTO face_templates (member_id, template_version, created_at, "
@@ -105,7 +111,7 @@ class FaceStore(GallerySyncStore):
         not enrolled."""
         now = time.time()
         with transaction(self._db):
-            row = self._db.execute("SELECT status, phone_enc FROM face_members "
+            row = self._db.execute("SELECT status, phone_enc, name_enc FROM face_members "
                                    "WHERE member_id = ?", [member_id]).fetchone()
             if not row or row[0] != "active":
                 raise UserFacingError(f"会员 {member_id} 未登记人脸 / Member {member_id} "
@@ -115,14 +121,15 @@ class FaceStore(GallerySyncStore):
             erased = self._db.execute("DELETE FROM face_templates WHERE member_id = ?",
                                       [member_id]).rowcount
             self._db.execute("UPDATE face_members SET status='deleted', phone_enc=NULL, "
-                             "updated_at=? WHERE member_id = ?", [now, member_id])
+                             "name_enc=NULL, updated_at=? WHERE member_id = ?",
+                             [now, member_id])
             self._db.execute("INSERT INTO face_deletions (member_id, deleted_at, "
                              "templates_erased, reason) VALUES (?, ?, ?, ?)",
                              [member_id, now, erased, reason])
             erasure_id = self._db.execute(
                 "INSERT INTO face_erasures (member_id, started_at, state, marks) "
                 "VALUES (?, ?, 'pending', ?)",
-                [member_id, now, json.dumps(marks_of(blobs + [row[1]]))]).lastrowid
+                [member_id, now, json.dumps(marks_of(blobs + [c for c in row[1:] if c is not None]))]).lastrowid
         report = self._complete(erasure_id, member_id, backup_roots)
         report.templates_erased = erased
         log.info("face enrolment deleted (%d templates erased, erasure %s)", erased,
@@ -180,6 +187,16 @@ class FaceStore(GallerySyncStore):
         if not row or row[0] is None:
             return None
         return self._cipher.decrypt_text(row[0], f"face_phone:{member_id}")[-4:]
+
+    def contact(self, member_id: str) -> tuple[str, str] | None:
+        """(name, phone) of an enrolled member, decrypted ("" for no name)."""
+        row = self._db.execute("SELECT phone_enc, name_enc FROM face_members WHERE "
+                               "member_id = ? AND status = 'active'", [member_id]).fetchone()
+        if not row or row[0] is None:
+            return None
+        name = (self._cipher.decrypt_text(row[1], f"face_name:{member_id}")
+                if row[1] is not None else "")
+        return name, self._cipher.decrypt_text(row[0], f"face_phone:{member_id}")
 
     def members(self) -> list[dict[str, Any]]:
         """Enrolled and deleted members with their template count and latest consent."""

@@ -61,9 +61,13 @@ def create_gallery_sync_state(db: sqlite_utils.Database) -> None:
         id INTEGER PRIMARY KEY CHECK (id = 1),
         version INTEGER NOT NULL CHECK (version >= 0),
         synced_at REAL NOT NULL)""")
+def add_member_name(db: sqlite_utils.Database) -> None:
+    """The member's name (encrypted like the phone) for the shopper's confirmation."""
+    db.execute("ALTER TABLE face_members ADD COLUMN name_enc BLOB")
 
 
 MIGRATIONS = [("face_store_0001_create", create_face_tables),
               ("face_store_0002_velocity", create_velocity_table),
               ("face_store_0003_erasures", create_erasure_table),
-              ("face_store_0004_gallery_sync", create_gallery_sync_state)]
+              ("face_store_0004_gallery_sync", create_gallery_sync_state),
+              ("face_store_0005_member_name", add_member_name)]

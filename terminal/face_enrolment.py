@@ -179,7 +179,7 @@ def _sharpness(sample: SampleFacts) -> float:
 
 def enrol_measured(measured: MeasuredSamples, *, gallery: FaceGallery,
                    store: FaceTemplateStore, settings: FaceSettings, member_id: str,
-                   phone: str, consent: ConsentRecord) -> EnrolmentReport:
+                   phone: str, consent: ConsentRecord, name: str = "") -> EnrolmentReport:
     """Decide on ``measured`` and, when accepted, store the kept templates with the
     consent record, then add them to the gallery. Raises UserFacingError (nothing
     stored) when refused; the store's errors (QueueError) pass through."""
@@ -187,7 +187,7 @@ def enrol_measured(measured: MeasuredSamples, *, gallery: FaceGallery,
                                 settings=settings)
     templates = [measured.templates[i] for i in decision.keep]
     store.enrol(member_id, phone, [t for t in templates if t is not None],
-                measured.template_version, consent)
+                measured.template_version, consent, name=name)
     gallery.add_member(member_id, [measured.embeddings[i] for i in decision.keep],
                        measured.template_version)
     log.info("member enrolled with %d templates", len(decision.keep))

@@ -102,8 +102,9 @@ class FaceTemplateStore(Protocol):
     """
 
     def enrol(self, member_id: str, phone: str, templates: list[bytes], version: str,
-              consent: ConsentRecord) -> None:
-        """Store a new member with its consent record and templates, atomically."""
+              consent: ConsentRecord, *, name: str = "") -> None:
+        """Store a new member (optional ``name``) with its consent record and templates,
+        atomically."""
 
     def delete_member(self, member_id: str, reason: str) -> int:
         """Erase a member's templates and phone; record the deletion; returns count."""
@@ -116,3 +117,6 @@ class FaceTemplateStore(Protocol):
 
     def phone_last4(self, member_id: str) -> str | None:
         """The enrolled phone's last 4 digits, for step-up."""
+
+    def contact(self, member_id: str) -> tuple[str, str] | None:
+        """(name, phone) of an enrolled member, for the shopper's masked confirmation."""

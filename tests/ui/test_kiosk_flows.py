@@ -11,8 +11,10 @@ pytestmark = pytest.mark.gui
 
 
 def start_face(shell, amount: str = "18.8"):
+    """The till sends the amount; the shopper taps face-pay."""
     attract = shell.screen("attract")
-    attract.keypad.press(amount)
+    attract.present_amount(round(float(amount) * 100))
+    assert attract.face_button.isVisible() and not attract.keypad.isVisible()
     attract.face_button.click()
 
 
@@ -40,6 +42,9 @@ def test_liveness_prompt_is_shown(make_shell, qtbot):
     start_face(shell)
     face = shell.screen("face")
     qtbot.waitUntil(lambda: face.guidance.text() == "请眨眨眼")
+    assert face.prompt is face.guidance                 # the changing prompt is the headline
+    assert "请眨眨眼" in shell.voice.announced             # and it is spoken
+    assert "秒" in face.countdown.text() and 0 < face.camera_view.progress <= 1
 
 
 def test_step_up_wrong_then_right(make_shell, qtbot):
@@ -71,7 +76,10 @@ def test_face_failure_offers_other_ways(make_shell, qtbot):
     start_face(shell)
     face = shell.screen("face")
     qtbot.waitUntil(lambda: face.retry_button.isVisible())
-    assert "付款码" in face.guidance.text()
+    assert face.prompt.text() == "刷脸未通过"
+    assert "付款码" in face.camera_view.message          # the circle says what to do now
+    assert not services.camera.running                  # no picture left frozen
+    assert face.code_button.isVisible()
     face.code_button.click()
     assert shell.current().name == "scan"
     assert services.face_pay.cancelled >= 1
@@ -108,7 +116,7 @@ def test_idle_timeout_returns_to_attract(make_shell, qtbot):
 
 def test_result_screen_returns_home_by_itself(make_shell, qtbot):
     shell, services = make_shell(mode="kiosk", kiosk={"result_screen_s": 1})
-    shell.screen("attract").keypad.press("5")
+    shell.screen("attract").present_amount(500)
     shell.screen("attract").on_code("281234567890123456")
     qtbot.waitUntil(lambda: shell.current().name == "attract", timeout=5000)
 
@@ -118,7 +126,7 @@ def test_elder_mode_uses_large_type_and_longer_timeouts(make_shell):
     normal_idle = shell.idle_timeout_s()
     shell.screen("attract").elder_button.click()
     assert shell.elder
-    assert "font-size: 28px" in shell.styleSheet()
+    assert "font-size: 30px" in shell.styleSheet()
     assert shell.idle_timeout_s() > normal_idle
     assert shell.result_timeout_s() > 6
     assert shell.screen("attract").elder_button.text() == "标准模式"
@@ -126,7 +134,7 @@ def test_elder_mode_uses_large_type_and_longer_timeouts(make_shell):
 
 def test_voice_announces_the_amount(make_shell, qtbot):
     shell, _ = make_shell(mode="kiosk")
-    shell.screen("attract").keypad.press("12.34")
+    shell.screen("attract").present_amount(1234)
     shell.screen("attract").on_code("281234567890123456")
     qtbot.waitUntil(lambda: "支付成功 12.34 元" in shell.voice.announced)
 
@@ -134,23 +142,34 @@ def test_voice_announces_the_amount(make_shell, qtbot):
 def test_enrolment_needs_pin_and_consent(make_shell, qtbot):
     shell, services = make_shell(mode="kiosk")
     shell.pin.set_pin("246810")
-    shell.screen("attract").enrol_button.click()
+    assert not shell.technician_button.isVisible()      # no staff button for shoppers
+    shell.staff_entry.trigger()                         # holding the title (top left)
     assert shell.current().name == "pin"
     pin = shell.screen("pin")
     pin.keypad.press("246810")
     pin.ok_button.click()
+    assert shell.current().name == "technician"
+    shell.screen("technician").enrol_button.click()
     assert shell.current().name == "enrol"
     enrol = shell.screen("enrol")
     assert "同意" in enrol.consent_body.text()
-    enrol.member_id.setText("M0042")
+    enrol.keyboard.type_key("M")                    # the on-screen keyboard types
+    for key in "0042":
+        enrol.keyboard.type_key(key)
+    assert enrol.member_id.text() == "M0042"
     enrol.phone.setText("13800004321")
-    enrol.start_button.click()
-    assert services.enrolment.enrolled == []          # no consent ticked yet
-    assert enrol.form_message.text()
-    enrol.agree.setChecked(True)
+    enrol.member_name.setText("王小明")
+    enrol.next_button.click()
+    assert enrol.steps.currentIndex() == 1            # the member's own consent page
+    assert services.enrolment.enrolled == []
+    assert "138****4321" in enrol.consent_who.text()
+    enrol.decline_button.click()                      # no consent: nothing captured
+    assert services.enrolment.enrolled == [] and enrol.steps.currentIndex() == 0
+    assert "未同意" in enrol.form_message.text()
+    enrol.next_button.click()
     with qtbot.waitSignal(shell.bridge.enrolment_finished, timeout=5000):
-        enrol.start_button.click()
-    assert services.enrolment.enrolled == [("M0042", "13800004321")]
+        enrol.agree_button.click()
+    assert services.enrolment.enrolled == [("M0042", "13800004321", "王小明")]
     qtbot.waitUntil(lambda: "录入成功" in enrol.capture_message.text())
 
 
@@ -161,3 +180,18 @@ def test_kiosk_window_cannot_be_closed_without_technician(make_shell):
     shell.allow_exit()
     shell.close()
     assert not shell.isVisible()
+
+
+def test_every_shopper_prompt_is_spoken(make_shell, qtbot):
+    """Elder-friendly: what the shopper must do next is also said aloud."""
+    shell, services = make_shell(mode="kiosk")
+    shell.set_elder(True)
+    start_face(shell, "18.8")
+    qtbot.waitUntil(lambda: shell.current().name == "confirm")
+    with qtbot.waitSignal(shell.screen("result").payment_shown, timeout=5000,
+                          check_params_cb=lambda view: view.outcome is Outcome.APPROVED):
+        shell.screen("confirm").confirm_button.click()
+    said = shell.voice.announced
+    assert said[0] == "应付 18.80 元，请选择支付方式"
+    assert "请眨眨眼" in said and "请确认支付 18.80 元" in said
+    assert "支付成功 18.80 元" in said

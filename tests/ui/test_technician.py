@@ -130,3 +130,22 @@ def test_self_test_runs_and_lists_checks(make_shell, qtbot):
         tech.selftest_button.click()
     assert tech.selftest_table.rowCount() == 1
     assert "pass" in tech.selftest_summary.text()
+
+
+def test_settings_read_as_words_and_amounts_in_yuan(make_shell, qtbot):
+    """No raw keys or fen on the technician screen; a yuan amount is saved as fen."""
+    shell, services = make_shell(mode="kiosk")
+    shell.go("technician")
+    tech = shell.screen("technician")
+    rows = [row.key for row in tech._setting_rows]
+    r = rows.index("terminal.max_amount_fen")
+    assert tech.settings_table.item(r, 0).text() == "终端 · max amount (元)"
+    assert tech.settings_table.item(r, 0).toolTip() == "terminal.max_amount_fen"
+    assert tech.settings_table.item(r, 1).text() == "50000.00"
+    tech.settings_table.item(r, 1).setText("800.50")
+    assert tech.changes() == {"terminal.max_amount_fen": "80050"}
+    tech.save_button.click()
+    assert "terminal.max_amount_fen" not in tech.settings_message.text()
+    assert "max_amount_fen = 80050" in services.settings_editor.config_file.read_text()
+    shell.tr.toggle()
+    assert tech.settings_table.item(r, 0).text() == "Terminal · max amount (yuan)"

@@ -10,6 +10,7 @@ from ui.demo.demo_camera import face_scene
 
 DEMO_MEMBER_ID = "M0001"
 DEMO_PHONE = "13800001234"
+DEMO_NAME = "王小明"
 DEMO_BALANCE_FEN = 500_000
 
 
@@ -34,6 +35,7 @@ def enrol_demo_member(ctx, engine, gallery) -> None:
         enrol_member(engine=engine, gallery=gallery, store=store, settings=ctx.settings.face,
                      member_id=DEMO_MEMBER_ID, phone=DEMO_PHONE, samples=demo_samples(),
                      consent_given=True,
-                     consent_text=ctx.settings.face.consent_text, recorded_by="demo")
+                     consent_text=ctx.settings.face.consent_text, recorded_by="demo",
+                     name=DEMO_NAME)
     finally:
         store.close()

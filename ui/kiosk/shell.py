@@ -20,13 +20,15 @@ from ui.i18n import Translator
 from ui.kiosk.screens.base import Screen
 from ui.kiosk.theme import style_sheet
 from ui.kiosk.watchdog import StallWatchdog
-from ui.kiosk.widgets.status_banner import StatusBanner
+from ui.kiosk.widgets.long_press import LongPress
+from ui.kiosk.widgets.status_banner import StatusBanner, StatusDot
 from ui.services.container import KioskServices
 from ui.technician_pin import TechnicianPin
 from ui.voice import Voice
 
 log = logging.getLogger(__name__)
 
+PANEL_WIDTH, PANEL_HEIGHT = 1280, 800
 _USER_INPUT = (QEvent.Type.MouseButtonPress, QEvent.Type.KeyPress, QEvent.Type.TouchBegin)
 
 
@@ -81,7 +83,7 @@ class Shell(QMainWindow):
         self._status_timer.timeout.connect(services.status.refresh)
         self._input_watcher = _InputWatcher(self.touch_idle)
         self.bridge.task_failed.connect(self._on_task_failed)
-        self.bridge.status_changed.connect(self.banner.show_status)
+        self.bridge.status_changed.connect(self._on_status)
         self.bridge.code_scanned.connect(self.deliver_code)
         tr.language_changed.connect(lambda _l: self._retranslate())
         self._add_screens()
@@ -102,21 +104,25 @@ class Shell(QMainWindow):
         self.language_button.clicked.connect(self.tr.toggle)
         self.technician_button = QPushButton("⚙")
         self.technician_button.setObjectName("technician_button")
-        self.technician_button.clicked.connect(lambda: self.go("pin", next="technician"))
+        self.technician_button.clicked.connect(self.open_staff_entry)
+        self.status_dot = StatusDot()
+        self.status_dot.setObjectName("status_dot")
         bar.addWidget(self.title, 1)
+        bar.addWidget(self.status_dot)
         bar.addWidget(self.language_button)
         bar.addWidget(self.technician_button)
         layout.addLayout(bar)
+        # Kiosk mode: staff get in by holding the title (top-left corner), then the PIN.
+        self.staff_entry = LongPress(self.title, self.open_staff_entry)
         self.banner = StatusBanner(
             self.tr, staff_view=lambda: self.options.mode is not KioskMode.KIOSK)
         self.banner.setObjectName("status_banner")
         layout.addWidget(self.banner)
-        self.error_label = QLabel()
+        self.error_label = QLabel(root)
         self.error_label.setObjectName("error_label")
         self.error_label.setProperty("role", "error")
         self.error_label.setWordWrap(True)
-        self.error_label.hide()
-        layout.addWidget(self.error_label)
+        self.error_label.hide()     # floats over the screen's top: never grows the window
         self.stack = QStackedWidget()
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(root)
@@ -153,9 +159,18 @@ class Shell(QMainWindow):
     def go_home(self) -> None:
         self.go(self.home)
 
+    @property
+    def shopper_facing(self) -> bool:
+        """A self-service kiosk: shoppers use it, staff information stays hidden."""
+        return self.options.mode is KioskMode.KIOSK
+
+    def open_staff_entry(self) -> None:
+        self.go("pin", next="technician")
+
     def set_mode(self, mode: KioskMode | str) -> None:
         """Switch between the cashier and the self-service app (technician, demo)."""
         self.options.mode = KioskMode(mode)
+        self.apply_theme()
         self._retranslate()
         self.go_home()
 
@@ -165,11 +180,15 @@ class Shell(QMainWindow):
         self.watchdog.start()
         self._status_timer.start(int(self.settings.kiosk.status_refresh_s * 1000))
         self.services.status.refresh()
+        screen = QApplication.primaryScreen().geometry()
         if self.options.mode is KioskMode.KIOSK or self.options.full_screen:
             self.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
+            # Under a bare X server (no window manager) "full screen" is only a hint:
+            # the geometry makes the window cover the panel there too.
+            self.setGeometry(screen)
             self.showFullScreen()
         else:
-            self.resize(1280, 800)
+            self.resize(min(PANEL_WIDTH, screen.width()), min(PANEL_HEIGHT, screen.height()))
             self.show()
         if self.options.mode is KioskMode.KIOSK and self.options.hide_cursor:
             QApplication.setOverrideCursor(Qt.CursorShape.BlankCursor)
@@ -197,7 +216,11 @@ class Shell(QMainWindow):
     def show_error(self, sentence: str) -> None:
         """Show a bilingual sentence (in the current language) for a while."""
         self.error_label.setText(self.tr.pick(sentence))
+        top = self.stack.geometry().top()
+        width = self.centralWidget().width() - 32
+        self.error_label.setGeometry(16, top, width, self.error_label.heightForWidth(width))
         self.error_label.show()
+        self.error_label.raise_()
         self._error_timer.start(int(self.result_timeout_s() * 1000))
 
     def _on_task_failed(self, capability: str, sentence: str) -> None:
@@ -218,16 +241,37 @@ class Shell(QMainWindow):
     def set_elder(self, elder: bool) -> None:
         self.elder = elder
         self.apply_theme()
+        self._retranslate()
+        current = self.current()
+        if current is not None:
+            current.retranslate()
         self.touch_idle()
 
     def apply_theme(self) -> None:
         self.setStyleSheet(style_sheet(self.elder))
+        for screen in self._screens.values():
+            screen.restyle(self.elder)
+
+    def _on_status(self, status) -> None:
+        self.banner.show_status(status)
+        self.status_dot.show_status(status)
+        self._show_chrome()
+
+    def _show_chrome(self) -> None:
+        """Shoppers see a status dot, staff the banner; no ⚙ or English in elder mode."""
+        shopper = self.shopper_facing
+        self.technician_button.setVisible(not shopper)
+        self.status_dot.setVisible(shopper)
+        self.banner.setVisible(not shopper and self.banner.has_news())
+        self.language_button.setVisible(not (shopper and self.elder))
 
     def _retranslate(self) -> None:
         self.title.setText(self.tr.t("app.title_kiosk" if self.options.mode is KioskMode.KIOSK
                                      else "app.title_cashier"))
         self.language_button.setText(self.tr.t("app.other_language"))
         self.banner.retranslate()
+        self.status_dot.retranslate(self.tr)
+        self._show_chrome()
 
     # -- hardening ------------------------------------------------------------------
     def allow_exit(self) -> None:

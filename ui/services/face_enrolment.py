@@ -23,7 +23,7 @@ def enrol_member(*, engine: FaceEngine, gallery: FaceGallery, store: FaceTemplat
                  settings: FaceSettings, member_id: str, phone: str,
                  samples: list[tuple[str, np.ndarray]], consent_given: bool,
                  consent_text: str, recorded_by: str,
-                 now_s: float | None = None) -> EnrolmentReport:
+                 now_s: float | None = None, name: str = "") -> EnrolmentReport:
     """Enrol ``member_id`` from ``samples`` [(label, BGR image)] with the consent the
     member gave to ``consent_text``.
 
@@ -36,4 +36,4 @@ def enrol_member(*, engine: FaceEngine, gallery: FaceGallery, store: FaceTemplat
                              recorded_by=recorded_by, now_s=now_s or time.time())
     return enrol_measured(measure_samples(engine, gallery, samples), gallery=gallery,
                           store=store, settings=settings, member_id=member_id, phone=phone,
-                          consent=consent)
+                          consent=consent, name=name)

@@ -26,6 +26,7 @@ from terminal.errors import TerminalError
 from terminal.face_enrolment import EnrolmentCapture, wanted_samples
 from terminal.face_gallery_sync import gallery_fresh
 from terminal.face_pay_session import FacePaySession, FacePayStep, NextStep
+from terminal.member_display import shopper_label
 from terminal.member_payment import mask_member
 from terminal.risk import DeferredLedger, RiskRules, phone_last4_matches
 from ui.services.face_enrolment import enrol_member
@@ -49,6 +50,7 @@ class _Enrolment:
     capture: EnrolmentCapture
     samples: list
     done: bool = False
+    name: str = ""
 
 
 class FaceService:
@@ -191,17 +193,19 @@ class FaceService:
         else:
             member_id = step.member_id
             step_up = step.action is NextStep.STEP_UP
-            last4 = self._phone_last4(member_id) if step_up else ""
+            name, phone = self._contact(member_id)
             self._bridge.face_identified.emit(FaceMatch(
-                member_id, mask_member(member_id), step_up=step_up, phone_last4=last4 or "",
+                member_id, shopper_label(name, phone, mask_member(member_id)),
+                step_up=step_up, phone_last4=phone[-4:] if step_up else "",
                 evidence=dict(step.evidence)))
 
-    def _phone_last4(self, member_id: str) -> str:
+    def _contact(self, member_id: str) -> tuple[str, str]:
+        """(name, phone) for the masked confirmation and step-up; ("", "") if unread."""
         try:
-            return self.store().phone_last4(member_id) or ""
+            return self.store().contact(member_id) or ("", "")
         except TerminalError:
-            log.warning("could not read the phone digits for step-up")
-            return ""
+            log.warning("could not read the member's contact for the confirmation")
+            return "", ""
 
     def store(self):
         """The face store, opened on first use on the pipeline thread."""
@@ -210,13 +214,13 @@ class FaceService:
         return self._store
 
     # -- enrolment ------------------------------------------------------------------
-    def enrol(self, member_id: str, phone: str, consent_text: str) -> None:
+    def enrol(self, member_id: str, phone: str, consent_text: str, name: str = "") -> None:
         """Take samples from the camera for a member who agreed to ``consent_text``."""
         wanted = wanted_samples(self._settings.face, self._settings.kiosk.enrolment_samples)
         with self._lock:
             self._session = None
             self._enrol = _Enrolment(member_id, phone, consent_text,
-                                     EnrolmentCapture(wanted), [])
+                                     EnrolmentCapture(wanted), [], name=name)
 
     def _collect_sample(self, enrol: _Enrolment, image, analysis) -> None:
         if enrol is not self._enrol or enrol.done:
@@ -236,7 +240,7 @@ class FaceService:
                                   member_id=enrol.member_id, phone=enrol.phone,
                                   samples=enrol.samples, consent_given=True,
                                   consent_text=enrol.consent_text,
-                                  recorded_by=self._recorded_by)
+                                  recorded_by=self._recorded_by, name=enrol.name)
             view = EnrolmentView(enrol.member_id, True,
                                  f"录入成功，保存 {report.templates_stored} 个模板 / Enrolled "
                                  f"with {report.templates_stored} templates")
@@ -262,5 +266,5 @@ class EnrolmentService:
     def capability(self) -> Capability:
         return self._face.enrol_capability()
 
-    def enrol(self, member_id: str, phone: str, consent_text: str) -> None:
-        self._face.enrol(member_id, phone, consent_text)
+    def enrol(self, member_id: str, phone: str, consent_text: str, name: str = "") -> None:
+        self._face.enrol(member_id, phone, consent_text, name)

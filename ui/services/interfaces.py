@@ -84,9 +84,10 @@ class EnrolmentService(Protocol):
     def capability(self) -> Capability:
         """Whether enrolment can run (models, template store)."""
 
-    def enrol(self, member_id: str, phone: str, consent_text: str) -> None:
+    def enrol(self, member_id: str, phone: str, consent_text: str, name: str = "") -> None:
         """Take samples from the camera for a member who agreed to ``consent_text``
-        (the text shown to them) and enrol → enrolment_finished."""
+        (the text shown to them) and enrol, with the optional ``name`` the shopper's
+        confirmation shows masked → enrolment_finished."""
 
 
 class SelfTestService(Protocol):

@@ -38,8 +38,12 @@ def test_enrol_identify_list_delete(tmp_path):
     assert refused.returncode == 2 and "--consent" in refused.stderr
     assert "I separately consent" in refused.stderr
 
+    bad_name = payterm(data, "enroll", "--member", "M100", "--phone", "13800001234",
+                       "--consent", "--name", "x" * 40, *images)
+    assert bad_name.returncode == 2 and "member name" in bad_name.stderr
+
     done = payterm(data, "enroll", "--member", "M100", "--phone", "13800001234", "--consent",
-                   *images)
+                   "--name", "Kit Harington", *images)
     assert done.returncode == 0, done.stderr
     assert "enrolled M100: 4 templates" in done.stdout
 

@@ -245,8 +245,8 @@ class FakeEnrolment:
     def capability(self) -> Capability:
         return Capability(True)
 
-    def enrol(self, member_id: str, phone: str, consent_text: str) -> None:
-        self.enrolled.append((member_id, phone))
+    def enrol(self, member_id: str, phone: str, consent_text: str, name: str = "") -> None:
+        self.enrolled.append((member_id, phone) + ((name,) if name else ()))
         later(self.bridge.enrolment_finished.emit,
               EnrolmentView(member_id, True, "录入成功 / Enrolled"))
 

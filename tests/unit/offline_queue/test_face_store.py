@@ -89,3 +89,25 @@ def test_refusals_leave_nothing_behind(paths):
         store.enrol("bad id!", "13800001234", [template(2)], "v", consent("x"))
     assert len(store.load_templates()) == 1 and len(store.consents("m1")) == 1
     assert store.consents("m2") == []
+
+
+def test_member_name_is_kept_encrypted_shown_masked_and_erased(paths):
+    database, key = paths
+    store = open_face_store(database, key)
+    store.enrol("m1", "13800000100", [template(1)], "v", consent("m1"), name="王小明")
+    store.enrol("m2", "13900005678", [template(2)], "v", consent("m2"))
+    assert store.contact("m1") == ("王小明", "13800000100")
+    assert store.contact("m2") == ("", "13900005678")       # the name is optional
+    with pytest.raises(UserFacingError, match="member name"):
+        store.enrol("m3", "13900005678", [template(3)], "v", consent("m3"), name="a\x00b")
+    store.close()
+    raw = database.read_bytes() + (database.with_suffix(".db-wal").read_bytes()
+                                   if database.with_suffix(".db-wal").exists() else b"")
+    assert "王小明".encode() not in raw
+    store = open_face_store(database, key)
+    store.delete_member("m1", "member request")
+    assert store.contact("m1") is None
+    name_enc = store._db.execute("SELECT name_enc FROM face_members WHERE member_id = 'm1'"
+                                 ).fetchone()[0]
+    assert name_enc is None
+    store.close()

@@ -21,6 +21,7 @@ from terminal.face_policy import assess_quality, passive_liveness
 from terminal.money import parse_amount
 from ui.cli.output import print_json, print_table
 from ui.services.backoffice_enrolment import BackOfficeEnrolmentStore
+from terminal.member_display import check_member_name
 from ui.services.face_enrolment import enrol_member
 from ui.composition.face import build_face_pay, open_store_for, template_version_for
 
@@ -31,6 +32,8 @@ def register(sub) -> None:
     enrol = face_sub.add_parser("enroll", help="enrol a member from 3 or more photos")
     enrol.add_argument("--member", required=True, help="member ID")
     enrol.add_argument("--phone", required=True, help="member's phone (last 4 used for step-up)")
+    enrol.add_argument("--name", default="",
+                       help="member's name, shown masked (*明) on the face-pay confirmation")
     enrol.add_argument("--consent", action="store_true",
                        help="the member gave separate consent to the configured consent text")
     enrol.add_argument("--image", action="append", required=True, metavar="FILE",
@@ -84,7 +87,8 @@ def enroll_command(args, ctx) -> int:
                           store=store, settings=ctx.settings.face,
                           member_id=args.member, phone=args.phone, samples=samples,
                           consent_given=True, consent_text=ctx.settings.face.consent_text,
-                          recorded_by=f"cli:{ctx.settings.terminal.terminal_id}")
+                          recorded_by=f"cli:{ctx.settings.terminal.terminal_id}",
+                          name=check_member_name(args.name))
     if ctx.settings.face.keep_debug_images:
         keep_debug_copies(ctx.path("face_debug") / args.member, args.image)
     for label, reason in report.rejected:

@@ -35,6 +35,9 @@ class Screen(QWidget):
     def retranslate(self) -> None:
         """Set every text again in the current language."""
 
+    def restyle(self, elder: bool) -> None:
+        """Elder mode or the app's mode changed: adapt what a style sheet cannot."""
+
 
 def button(name: str, role: str = "") -> QPushButton:
     widget = QPushButton()

@@ -19,9 +19,9 @@ class DigitsScreen(Screen):
         super().__init__(shell)
         self.digits = ""
         self.prompt = label(f"{prefix}_prompt", "title")
-        self.dots = label(f"{prefix}_digits", "amount")
+        self.dots = label(f"{prefix}_digits", "prompt")
         self.feedback = label(f"{prefix}_feedback", "hint")
-        self.keypad = Keypad(with_dot=False)
+        self.keypad = Keypad(with_dot=False, phone=True)
         self.keypad.key_pressed.connect(self.press)
         self.cancel_button = button(f"{prefix}_cancel")
         self.cancel_button.clicked.connect(shell.go_home)

@@ -1,17 +1,23 @@
 """Live enrolment of a member from the camera, behind the staff PIN, consent first.
 
-Step 1 shows the consent text (a separate consent, as PIPL art. 29 asks for sensitive
-personal information); nothing is captured until the member agrees. Step 2 takes the
-samples from the live camera and reports the result.
+Step 1 (staff): member number, phone and name (optional), typed on the on-screen
+keyboard. Step 2 (the member): the separate consent text (PIPL art. 29) on the screen,
+large, and the member's own "I have read and agree" or "I do not agree"; staff cannot
+tick it for them. Step 3: samples from the live camera and the result.
 """
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QCheckBox, QFormLayout, QHBoxLayout, QLineEdit, QStackedWidget,
+from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLineEdit, QStackedWidget,
                                QVBoxLayout, QWidget)
 
+from terminal.errors import UserFacingError
+from terminal.member_display import check_member_name, mask_phone
 from ui.kiosk.screens.base import Screen, button, label
 from ui.kiosk.widgets.camera_view import CameraView
+from ui.kiosk.widgets.text_keypad import TextKeypad
+
+FORM, CONSENT, CAPTURE = range(3)
 
 
 class EnrolScreen(Screen):
@@ -20,7 +26,9 @@ class EnrolScreen(Screen):
     def __init__(self, shell) -> None:
         super().__init__(shell)
         self.consent_text = shell.settings.face.consent_text
+        self.done = False
         self.steps = QStackedWidget()
+        self.steps.addWidget(self._form_page())
         self.steps.addWidget(self._consent_page())
         self.steps.addWidget(self._capture_page())
         self.cancel_button = button("enrol_cancel")
@@ -34,34 +42,58 @@ class EnrolScreen(Screen):
 
     @property
     def busy(self) -> bool:
-        return self.steps.currentIndex() == 1 and not self.done
+        return self.steps.currentIndex() == CAPTURE and not self.done
+
+    def _form_page(self) -> QWidget:
+        page = QWidget()
+        self.form_title = label("enrol_form_title", "title")
+        self.member_id = QLineEdit()
+        self.member_id.setObjectName("enrol_member_id")
+        self.phone = QLineEdit()
+        self.phone.setObjectName("enrol_phone")
+        self.member_name = QLineEdit()
+        self.member_name.setObjectName("enrol_name")
+        self.member_label = label("enrol_member_label", wrap=False)
+        self.phone_label = label("enrol_phone_label", wrap=False)
+        self.name_label = label("enrol_name_label", wrap=False)
+        form = QFormLayout()
+        form.addRow(self.member_label, self.member_id)
+        form.addRow(self.phone_label, self.phone)
+        form.addRow(self.name_label, self.member_name)
+        self.form_message = label("enrol_form_message", "hint")
+        self.next_button = button("enrol_next", "primary")
+        self.next_button.clicked.connect(self.ask_consent)
+        self.keyboard = TextKeypad()
+        self.keyboard.fallback = self.member_id
+        left = QVBoxLayout()
+        left.addWidget(self.form_title)
+        left.addLayout(form)
+        left.addWidget(self.form_message)
+        left.addStretch(1)
+        left.addWidget(self.next_button)
+        layout = QHBoxLayout(page)
+        layout.addLayout(left, 2)
+        layout.addWidget(self.keyboard, 3)
+        return page
 
     def _consent_page(self) -> QWidget:
         page = QWidget()
         self.consent_title = label("enrol_consent_title", "title")
         self.consent_body = label("enrol_consent_body")
-        self.member_id = QLineEdit()
-        self.member_id.setObjectName("enrol_member_id")
-        self.phone = QLineEdit()
-        self.phone.setObjectName("enrol_phone")
-        self.agree = QCheckBox()
-        self.agree.setObjectName("enrol_agree")
-        self.start_button = button("enrol_start", "primary")
-        self.start_button.clicked.connect(self.start)
-        self.form_message = label("enrol_form_message", "hint")
-        form = QFormLayout()
-        self.member_label = label("enrol_member_label", wrap=False)
-        self.phone_label = label("enrol_phone_label", wrap=False)
-        form.addRow(self.member_label, self.member_id)
-        form.addRow(self.phone_label, self.phone)
+        self.consent_who = label("enrol_consent_who", "hint")
+        self.agree_button = button("enrol_agree", "primary")
+        self.agree_button.clicked.connect(self.start)
+        self.decline_button = button("enrol_decline")
+        self.decline_button.clicked.connect(self.declined)
+        row = QHBoxLayout()
+        row.addWidget(self.decline_button, 1)
+        row.addWidget(self.agree_button, 2)
         layout = QVBoxLayout(page)
         layout.addWidget(self.consent_title)
         layout.addWidget(self.consent_body)
-        layout.addLayout(form)
-        layout.addWidget(self.agree)
-        layout.addWidget(self.form_message)
+        layout.addWidget(self.consent_who)
         layout.addStretch(1)
-        layout.addWidget(self.start_button)
+        layout.addLayout(row)
         return page
 
     def _capture_page(self) -> QWidget:
@@ -70,49 +102,65 @@ class EnrolScreen(Screen):
         self.camera_view = CameraView()
         self.camera_view.setObjectName("enrol_camera")
         self.capture_message = label("enrol_capture_message")
-        row = QHBoxLayout()
-        row.addWidget(self.capture_message, 1)
         layout = QVBoxLayout(page)
         layout.addWidget(self.capture_prompt)
         layout.addWidget(self.camera_view, 1)
-        layout.addLayout(row)
+        layout.addWidget(self.capture_message)
         return page
 
     def entered(self, **params) -> None:
         self.done = False
-        self.steps.setCurrentIndex(0)
-        self.member_id.clear()
-        self.phone.clear()
-        self.agree.setChecked(False)
+        self.steps.setCurrentIndex(FORM)
+        for field in (self.member_id, self.phone, self.member_name):
+            field.clear()
         self.form_message.clear()
         capability = self.shell.services.enrolment.capability()
-        self.start_button.setEnabled(capability.available)
+        self.next_button.setEnabled(capability.available)
         if not capability.available:
             self.form_message.setText(self.shell.tr.pick(capability.reason))
         self.retranslate()
+        self.member_id.setFocus()
 
     def left(self) -> None:
         self.shell.services.camera.stop()
 
-    def start(self) -> None:
+    def ask_consent(self) -> None:
+        """The staff's part is done: the member reads the consent and answers."""
         member_id, phone = self.member_id.text().strip(), self.phone.text().strip()
-        if not self.agree.isChecked():
-            self.form_message.setText(self.t("enrol.need_consent"))
-            return
         if not member_id or not phone.isdigit() or len(phone) < 4:
             self.form_message.setText(self.t("enrol.need_fields"))
             return
-        self.steps.setCurrentIndex(1)
+        try:
+            check_member_name(self.member_name.text())
+        except UserFacingError as exc:
+            self.form_message.setText(self.shell.tr.pick(exc.user_message))
+            return
+        self.steps.setCurrentIndex(CONSENT)
+        self.retranslate()
+
+    def declined(self) -> None:
+        """No consent: nothing is captured or kept."""
+        self.steps.setCurrentIndex(FORM)
+        self.form_message.setText(self.t("enrol.need_consent"))
+
+    def start(self) -> None:
+        """The member agreed on the screen: take the samples."""
+        if self.steps.currentIndex() != CONSENT:
+            return
+        self.steps.setCurrentIndex(CAPTURE)
         self.capture_message.setText(self.t("enrol.capturing"))
         self.shell.services.camera.start("enrol")
-        self.shell.services.enrolment.enrol(member_id, phone, self.consent_text)
+        self.shell.services.enrolment.enrol(
+            self.member_id.text().strip(), self.phone.text().strip(), self.consent_text,
+            check_member_name(self.member_name.text()))
 
     def _on_frame(self, frame) -> None:
-        if self.shell.current() is self and self.steps.currentIndex() == 1:
+        if self.shell.current() is self and self.steps.currentIndex() == CAPTURE:
             self.camera_view.show_frame(frame)
 
     def _on_progress(self, progress) -> None:
-        if self.shell.current() is self and self.steps.currentIndex() == 1 and not self.done:
+        if self.shell.current() is self and self.steps.currentIndex() == CAPTURE \
+                and not self.done:
             self.capture_message.setText(self.shell.tr.pick(progress.guidance))
 
     def _on_finished(self, view) -> None:
@@ -123,17 +171,22 @@ class EnrolScreen(Screen):
         self.capture_message.setText(self.shell.tr.pick(view.message))
 
     def task_failed(self, capability: str, sentence: str) -> None:
-        if self.steps.currentIndex() == 1:
+        if self.steps.currentIndex() == CAPTURE:
             self.done = True
             self.shell.services.camera.stop()
             self.capture_message.setText(self.shell.tr.pick(sentence))
 
     def retranslate(self) -> None:
-        self.consent_title.setText(self.t("enrol.consent_title"))
-        self.consent_body.setText(self.shell.tr.pick(self.consent_text))
+        self.form_title.setText(self.t("enrol.form_title"))
         self.member_label.setText(self.t("enrol.member_id"))
         self.phone_label.setText(self.t("enrol.phone"))
-        self.agree.setText(self.t("enrol.agree"))
-        self.start_button.setText(self.t("enrol.start"))
+        self.name_label.setText(self.t("enrol.name"))
+        self.next_button.setText(self.t("enrol.next"))
+        self.consent_title.setText(self.t("enrol.consent_title"))
+        self.consent_body.setText(self.shell.tr.pick(self.consent_text))
+        self.consent_who.setText(self.t("enrol.consent_who", member=self.member_id.text(),
+                                        phone=mask_phone(self.phone.text())))
+        self.agree_button.setText(self.t("enrol.agree"))
+        self.decline_button.setText(self.t("enrol.decline"))
         self.capture_prompt.setText(self.t("enrol.look"))
         self.cancel_button.setText(self.t("common.back"))

@@ -1,14 +1,19 @@
-"""Face-pay: live preview with the face boxed, quality guidance, liveness prompts, and
-at every moment a visible way to pay with a payment code instead."""
+"""Face-pay as on a counter face-pay device: the amount on top, the changing prompt as the
+headline (and spoken), a mirrored circle around the face with the time left running down
+its ring, and "pay with a payment code" as a full-width button at every moment."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+import time
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from terminal.money import format_amount
 from ui.kiosk.screens.base import Screen, button, label
-from ui.kiosk.widgets.camera_view import CameraView
+from ui.kiosk.theme import palette
+from ui.kiosk.widgets.face_circle import FaceCircle
 from ui.services.views import PaymentOrder
 
 CHALLENGE_KEYS = {"blink": "face.challenge_blink", "turn_left": "face.challenge_turn_left",
@@ -24,10 +29,16 @@ class FaceScreen(Screen):
         self.failed_sentence = ""
         self.guidance_sentence = ""
         self.challenge = ""
-        self.amount_label = label("face_amount", "amount")
-        self.prompt = label("face_prompt", "title")
-        self.guidance = label("face_guidance")
-        self.camera_view = CameraView()
+        self.camera_lost_sentence = ""
+        self._spoken = ""
+        self._deadline = 0.0
+        self.amount_label = label("face_amount", "title", wrap=False)
+        self.prompt = label("face_prompt", "prompt")
+        self.guidance = self.prompt         # the changing prompt is the headline
+        self.countdown = label("face_countdown", "hint", wrap=False)
+        for widget in (self.amount_label, self.prompt, self.countdown):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.camera_view = FaceCircle()
         self.camera_view.setObjectName("face_camera")
         self.retry_button = button("face_retry")
         self.retry_button.clicked.connect(lambda: self.entered(amount_fen=self.amount_fen))
@@ -36,34 +47,36 @@ class FaceScreen(Screen):
         self.cancel_button = button("face_cancel")
         self.cancel_button.clicked.connect(shell.go_home)
         layout = QVBoxLayout(self)
-        top = QHBoxLayout()
-        top.addWidget(self.prompt, 2)
-        top.addWidget(self.amount_label, 1)
-        layout.addLayout(top)
+        layout.addWidget(self.amount_label)
+        layout.addWidget(self.prompt)
         layout.addWidget(self.camera_view, 1)
-        layout.addWidget(self.guidance)
+        layout.addWidget(self.countdown)
         row = QHBoxLayout()
         row.addWidget(self.cancel_button)
-        row.addWidget(self.retry_button)
+        row.addWidget(self.retry_button, 1)
         row.addWidget(self.code_button, 2)
         layout.addLayout(row)
         self._timeout = QTimer(self)
         self._timeout.setSingleShot(True)
         self._timeout.timeout.connect(self._timed_out)
+        self._tick = QTimer(self)
+        self._tick.setInterval(250)
+        self._tick.timeout.connect(self._show_time_left)
         bridge = shell.bridge
         bridge.frame_captured.connect(self._on_frame)
         bridge.face_progressed.connect(self._on_progress)
         bridge.face_identified.connect(self._on_identified)
         bridge.face_failed.connect(self._on_failed)
         bridge.camera_changed.connect(self._on_camera_changed)
-        self.camera_lost_sentence = ""
+
+    @property
+    def timeout_s(self) -> float:
+        return self.shell.settings.kiosk.face_timeout_s
 
     def entered(self, amount_fen: int = 0, **params) -> None:
         self.amount_fen = amount_fen
-        self.failed_sentence = ""
-        self.camera_lost_sentence = ""
-        self.guidance_sentence = ""
-        self.challenge = ""
+        self.failed_sentence = self.camera_lost_sentence = ""
+        self.guidance_sentence = self.challenge = self._spoken = ""
         self.camera_view.clear()
         self.retranslate()
         services = self.shell.services
@@ -73,10 +86,20 @@ class FaceScreen(Screen):
             return
         services.camera.start("face")
         services.face_pay.start(amount_fen)
-        self._timeout.start(int(self.shell.settings.kiosk.face_timeout_s * 1000))
+        self._start_clock()
+
+    def _start_clock(self) -> None:
+        self._deadline = time.monotonic() + self.timeout_s
+        self._timeout.start(int(self.timeout_s * 1000))
+        self._tick.start()
+        self._show_time_left()
+
+    def _stop_clock(self) -> None:
+        self._timeout.stop()
+        self._tick.stop()
 
     def left(self) -> None:
-        self._timeout.stop()
+        self._stop_clock()
         self.shell.services.face_pay.cancel()
         self.shell.services.camera.stop()
 
@@ -91,7 +114,7 @@ class FaceScreen(Screen):
         return self.shell.current() is self
 
     def _on_frame(self, frame) -> None:
-        if self._active():
+        if self._active() and not self.failed_sentence and not self.camera_lost_sentence:
             self.camera_view.show_frame(frame)
 
     def _on_progress(self, progress) -> None:
@@ -104,9 +127,10 @@ class FaceScreen(Screen):
     def _on_identified(self, match) -> None:
         if not self._active():
             return
-        self._timeout.stop()
+        self._stop_clock()
         target = "stepup" if match.step_up else "confirm"
-        self.shell.go(target, amount_fen=self.amount_fen, match=match)
+        self.shell.go(target, amount_fen=self.amount_fen, match=match,
+                      thumbnail=self.camera_view.frame)
 
     def _on_camera_changed(self, capability) -> None:
         """The USB camera was pulled (or came back): say so in both languages meanwhile,
@@ -114,7 +138,7 @@ class FaceScreen(Screen):
         if not self._active() or self.failed_sentence:
             return
         if not capability.available:
-            self._timeout.stop()
+            self._stop_clock()
             self.shell.services.face_pay.cancel()
             self.camera_lost_sentence = capability.reason
             self.camera_view.clear()
@@ -122,35 +146,53 @@ class FaceScreen(Screen):
             self.camera_lost_sentence = ""
             self.guidance_sentence = self.challenge = ""
             self.shell.services.face_pay.start(self.amount_fen)
-            self._timeout.start(int(self.shell.settings.kiosk.face_timeout_s * 1000))
+            self._start_clock()
         self.retranslate()
 
     def _on_failed(self, sentence: str) -> None:
         if not self._active():
             return
-        self._timeout.stop()
+        self._stop_clock()
         self.failed_sentence = sentence
         self.shell.services.face_pay.cancel()
+        self.shell.services.camera.stop()
+        self.camera_view.clear(self.t("face.other_way"))
+        self.camera_view.set_progress(0.0)
         self.retranslate()
 
     def _timed_out(self) -> None:
         self._on_failed(self.t("face.timeout"))
 
-    def retranslate(self) -> None:
-        self.amount_label.setText(format_amount(self.amount_fen))
-        self.prompt.setText(self.t("face.prompt"))
+    def _show_time_left(self) -> None:
+        left = max(0.0, self._deadline - time.monotonic())
+        self.camera_view.set_progress(left / self.timeout_s if self.timeout_s else 0.0)
+        self.countdown.setText(self.t("face.time_left", seconds=int(left + 0.999)))
+
+    def restyle(self, elder: bool) -> None:
+        self.camera_view.ring_colour = QColor(palette(elder)["accent"])
+
+    def _headline(self) -> str:
         if self.failed_sentence:
-            text = self.shell.tr.pick(self.failed_sentence) + "\n" + self.t("face.other_way")
-        elif self.camera_lost_sentence:
-            text = "\n".join(part.strip() for part in self.camera_lost_sentence.split(" / "))
-        elif self.challenge in CHALLENGE_KEYS:
-            text = self.t(CHALLENGE_KEYS[self.challenge])
-        elif self.guidance_sentence:
-            text = self.shell.tr.pick(self.guidance_sentence)
-        else:
-            text = self.t("face.look")
-        self.guidance.setText(text)
+            return self.shell.tr.pick(self.failed_sentence)
+        if self.camera_lost_sentence:
+            return "\n".join(p.strip() for p in self.camera_lost_sentence.split(" / "))
+        if self.challenge in CHALLENGE_KEYS:
+            return self.t(CHALLENGE_KEYS[self.challenge])
+        if self.guidance_sentence:
+            return self.shell.tr.pick(self.guidance_sentence)
+        return self.t("face.prompt")
+
+    def retranslate(self) -> None:
+        self.amount_label.setText(self.t("face.amount", amount=format_amount(self.amount_fen)))
+        headline = self._headline()
+        self.prompt.setText(headline)
+        if headline != self._spoken and self._active():
+            self._spoken = headline
+            self.shell.voice.say(headline)
+        failed = bool(self.failed_sentence)
+        self.countdown.setVisible(not failed and not self.camera_lost_sentence)
         self.retry_button.setText(self.t("face.retry"))
-        self.retry_button.setVisible(bool(self.failed_sentence))
+        self.retry_button.setVisible(failed)
+        self.cancel_button.setVisible(not (failed and self.shell.elder))
         self.code_button.setText(self.t("face.code_instead"))
         self.cancel_button.setText(self.t("common.cancel"))

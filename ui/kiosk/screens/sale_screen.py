@@ -10,6 +10,8 @@ from ui.kiosk.widgets.keypad import Keypad
 from ui.services.views import PaymentOrder
 
 TENDERS = (("wallet", "sale.pay_code"), ("member", "sale.pay_face"), ("cash", "sale.pay_cash"))
+#: The scanner gun is the main path: one primary tender, the others plain.
+ROLES = {"wallet": "primary", "member": "", "cash": ""}
 
 
 class SaleScreen(Screen):
@@ -20,7 +22,9 @@ class SaleScreen(Screen):
         super().__init__(shell)
         self.amount = AmountEntry(shell.settings.terminal.max_amount_fen)
         self.amount.setObjectName("amount")
-        self.keypad = Keypad()
+        self.collect_button = button("sale_collect", "primary")
+        self.collect_button.clicked.connect(lambda: self.choose("wallet"))
+        self.keypad = Keypad(action=self.collect_button)
         self.keypad.key_pressed.connect(self.amount.press)
         self.amount.amount_changed.connect(lambda _fen: self._refresh_tenders())
         self.hint = label("sale_hint", "hint")
@@ -28,7 +32,7 @@ class SaleScreen(Screen):
         self.tender_reasons = {}
         right = QVBoxLayout()
         for tender, _key in TENDERS:
-            btn = button(f"tender_{tender}", "primary")
+            btn = button(f"tender_{tender}", ROLES[tender])
             btn.clicked.connect(lambda _=False, t=tender: self.choose(t))
             reason = label(f"tender_{tender}_reason", "hint")
             self.tender_buttons[tender] = btn
@@ -95,12 +99,16 @@ class SaleScreen(Screen):
         for tender, _key in TENDERS:
             capability = payments.capability(tender)
             self.tender_buttons[tender].setEnabled(capability.available)
+            # A disabled button says so inside, the reason in full under it.
+            self.tender_buttons[tender].setText(self.t(dict(TENDERS)[tender]) + (
+                "" if capability.available else " · " + self.t("sale.unavailable")))
+            if tender == "wallet":
+                self.collect_button.setEnabled(capability.available)
             self.tender_reasons[tender].setText(
                 "" if capability.available else self.shell.tr.pick(capability.reason))
 
     def retranslate(self) -> None:
-        for tender, key in TENDERS:
-            self.tender_buttons[tender].setText(self.t(key))
+        self.collect_button.setText(self.t("sale.collect"))
         self.hint.setText(self.t("sale.hint"))
         self.transactions_button.setText(self.t("sale.transactions"))
         self.eod_button.setText(self.t("sale.end_of_day"))

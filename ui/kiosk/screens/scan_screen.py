@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
 
 from terminal.money import format_amount
@@ -16,8 +17,10 @@ class ScanScreen(Screen):
     def __init__(self, shell) -> None:
         super().__init__(shell)
         self.amount_fen = 0
-        self.amount_label = label("scan_amount", "amount")
+        self.amount_label = label("scan_amount", "amount", wrap=False)
         self.prompt = label("scan_prompt", "title")
+        for widget in (self.amount_label, self.prompt):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.camera_view = CameraView()
         self.camera_view.setObjectName("scan_camera")
         self.cancel_button = button("scan_cancel")
@@ -27,8 +30,7 @@ class ScanScreen(Screen):
         layout.addWidget(self.prompt)
         layout.addWidget(self.camera_view, 1)
         row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.cancel_button)
+        row.addWidget(self.cancel_button, 1)
         layout.addLayout(row)
         shell.bridge.frame_captured.connect(self._on_frame)
         self.retranslate()

@@ -21,16 +21,21 @@ class StepUpScreen(DigitsScreen):
         self.code_button = action
         self.amount_fen = 0
         self.match = None
+        self.thumbnail = None
         self.tries_left = MAX_TRIES
         self.code_button.clicked.connect(
             lambda: shell.go("scan", amount_fen=self.amount_fen))
 
-    def entered(self, amount_fen: int = 0, match=None, **params) -> None:
-        self.amount_fen, self.match = amount_fen, match
+    def left(self) -> None:
+        self.thumbnail = None           # the face picture is not kept
+
+    def entered(self, amount_fen: int = 0, match=None, thumbnail=None, **params) -> None:
+        self.amount_fen, self.match, self.thumbnail = amount_fen, match, thumbnail
         self.digits = ""
         self.tries_left = MAX_TRIES
         self.feedback.clear()
         self.retranslate()
+        self.shell.voice.say("请输入手机号后四位")
 
     def digits_complete(self) -> None:
         self._check()
@@ -39,7 +44,8 @@ class StepUpScreen(DigitsScreen):
         ok = self.shell.services.face_pay.check_step_up(self.match, self.digits)
         self.reset_digits()
         if ok:
-            self.shell.go("confirm", amount_fen=self.amount_fen, match=self.match)
+            self.shell.go("confirm", amount_fen=self.amount_fen, match=self.match,
+                          thumbnail=self.thumbnail)
             return
         self.tries_left -= 1
         if self.tries_left <= 0:

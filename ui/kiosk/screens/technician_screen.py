@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeade
 
 from terminal.errors import ConfigError
 from ui.kiosk.screens.base import Screen, button, label
+from ui.kiosk.screens.setting_labels import setting_label, shown_value, stored_value
 
 VALUE_COLUMN = 1
 
@@ -92,9 +93,13 @@ class TechnicianScreen(Screen):
         self.enrol_button.clicked.connect(lambda: self.shell.go("enrol"))
         self.exit_button = button("tech_exit")
         self.exit_button.clicked.connect(self.exit_app)
+        self.staff_amount_button = button("tech_staff_amount")
+        self.staff_amount_button.clicked.connect(
+            lambda: self.shell.go("attract", staff_keypad=True))
         layout = QVBoxLayout(page)
         layout.addWidget(self.status_text)
         layout.addStretch(1)
+        layout.addWidget(self.staff_amount_button)
         layout.addWidget(self.elder_button)
         layout.addWidget(self.enrol_button)
         layout.addWidget(self.exit_button)
@@ -114,9 +119,10 @@ class TechnicianScreen(Screen):
         table.blockSignals(True)
         table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            key = QTableWidgetItem(row.key)
+            key = QTableWidgetItem(setting_label(row.key, self._english()))
+            key.setToolTip(row.key)
             key.setFlags(key.flags() & ~key.flags().ItemIsEditable)
-            value = QTableWidgetItem(row.value)
+            value = QTableWidgetItem(shown_value(row.key, row.value))
             if row.secret:
                 value.setFlags(value.flags() & ~value.flags().ItemIsEditable)
             doc = QTableWidgetItem(row.doc)
@@ -135,11 +141,20 @@ class TechnicianScreen(Screen):
                 table.setCellWidget(r, VALUE_COLUMN, picker)
         table.blockSignals(False)
 
+    def restyle(self, elder: bool) -> None:
+        for table in (self.settings_table, self.selftest_table):
+            table.verticalHeader().setDefaultSectionSize(64 if elder else 48)
+
+    def _english(self) -> bool:
+        return self.shell.tr.language.value == "en"
+
     def _value_text(self, r: int) -> str:
+        """The value in the file's unit (amounts typed in yuan go back to fen)."""
         picker = self.settings_table.cellWidget(r, VALUE_COLUMN)
         if isinstance(picker, QComboBox):
             return picker.currentText()
-        return self.settings_table.item(r, VALUE_COLUMN).text()
+        key = self._setting_rows[r].key
+        return stored_value(key, self.settings_table.item(r, VALUE_COLUMN).text())
 
     def edit_setting(self, key: str, text: str) -> None:
         """Type ``text`` into the value cell of ``key`` (the autopilot and tests)."""
@@ -149,7 +164,7 @@ class TechnicianScreen(Screen):
                 if isinstance(picker, QComboBox):
                     picker.setCurrentText(text)
                 else:
-                    self.settings_table.item(r, VALUE_COLUMN).setText(text)
+                    self.settings_table.item(r, VALUE_COLUMN).setText(shown_value(key, text))
                 return
         raise KeyError(key)
 
@@ -213,6 +228,10 @@ class TechnicianScreen(Screen):
             [self.t("tech.col_key"), self.t("tech.col_value"), self.t("tech.col_doc")])
         self.selftest_table.setHorizontalHeaderLabels(
             [self.t("tech.col_check"), self.t("tech.col_status"), self.t("tech.col_detail")])
+        for r, row in enumerate(getattr(self, "_setting_rows", ())):
+            item = self.settings_table.item(r, 0)
+            if item is not None:
+                item.setText(setting_label(row.key, self._english()))
         self.save_button.setText(self.t("tech.save"))
         self.log_search.setPlaceholderText(self.t("tech.log_search"))
         self.log_refresh.setText(self.t("tech.log_refresh"))
@@ -224,5 +243,7 @@ class TechnicianScreen(Screen):
         self.elder_button.setText(self.t("attract.elder_off" if self.shell.elder
                                          else "attract.elder_on"))
         self.enrol_button.setText(self.t("attract.enrol"))
+        self.staff_amount_button.setText(self.t("tech.staff_amount"))
+        self.staff_amount_button.setVisible(self.shell.shopper_facing)
         self.exit_button.setText(self.t("tech.exit"))
         self.back_button.setText(self.t("common.back"))

@@ -11,6 +11,7 @@ from terminal.money import format_amount
 from ui.kiosk.screens.base import Screen, button, label
 from ui.kiosk.widgets.amount_entry import AmountEntry
 from ui.kiosk.widgets.keypad import Keypad
+from ui.i18n.strings import STRINGS
 from ui.services.views import TxLists, TxRow
 
 COLUMNS = ("tx.col_time", "tx.col_trade", "tx.col_amount", "tx.col_tender", "tx.col_payer",
@@ -39,12 +40,17 @@ class TransactionsScreen(Screen):
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             self.tables[key] = table
             self.tabs.addTab(table, "")
+        self.refund_label = label("tx_refund_label", "hint", wrap=False)
         self.refund_amount = AmountEntry(shell.settings.terminal.max_amount_fen)
         self.refund_amount.setObjectName("refund_amount")
+        self.refund_amount.setProperty("role", "title")
         self.refund_keypad = Keypad()
         self.refund_keypad.key_pressed.connect(self.refund_amount.press)
-        self.refund_button = button("tx_refund", "primary")
-        self.refund_button.clicked.connect(self.refund)
+        self.refund_button = button("tx_refund")
+        self.refund_button.clicked.connect(self.ask_refund)
+        self.confirm_refund_button = button("tx_refund_confirm", "danger")
+        self.confirm_refund_button.clicked.connect(self.refund)
+        self.confirm_refund_button.hide()
         self.reprint_button = button("tx_reprint")
         self.reprint_button.clicked.connect(self.reprint)
         self.back_button = button("tx_back")
@@ -59,18 +65,22 @@ class TransactionsScreen(Screen):
         search_row.addWidget(self.search_button)
         left = QVBoxLayout()
         left.addLayout(search_row)
-        left.addWidget(self.tabs, 1)
+        left.addWidget(self.tabs, 3)
         left.addWidget(self.message)
+        left.addWidget(self.receipt, 1)
+        actions = QHBoxLayout()
+        actions.addWidget(self.reprint_button)
+        actions.addWidget(self.back_button)
+        left.addLayout(actions)
         right = QVBoxLayout()
+        right.addWidget(self.refund_label)
         right.addWidget(self.refund_amount)
-        right.addWidget(self.refund_keypad)
+        right.addWidget(self.refund_keypad, 1)
         right.addWidget(self.refund_button)
-        right.addWidget(self.reprint_button)
-        right.addWidget(self.receipt, 1)
-        right.addWidget(self.back_button)
+        right.addWidget(self.confirm_refund_button)
         layout = QHBoxLayout(self)
         layout.addLayout(left, 3)
-        layout.addLayout(right, 1)
+        layout.addLayout(right, 2)
         shell.bridge.transactions_loaded.connect(self._on_loaded)
         shell.bridge.refund_finished.connect(self._on_refund)
         shell.bridge.receipt_printed.connect(self._on_receipt)
@@ -91,16 +101,33 @@ class TransactionsScreen(Screen):
         index = self.tables[key].currentRow()
         return rows[index] if 0 <= index < len(rows) else None
 
-    def refund(self) -> None:
+    def ask_refund(self) -> None:
+        """Refund is a second step: a red button naming the amount confirms it."""
+        row = self._refundable_selection()
+        if row is None:
+            return
+        amount = self.refund_amount.fen() or row.refundable_fen
+        self.confirm_refund_button.setText(self.t("tx.refund_confirm", amount=format_amount(
+            amount), trade=row.out_trade_no[-6:]))
+        self.confirm_refund_button.show()
+
+    def _refundable_selection(self) -> TxRow | None:
         row = self.selected()
         if row is None:
             self.message.setText(self.t("tx.select_first"))
-            return
+            return None
         if row.offline:
             self.message.setText(self.t("tx.not_synced"))
-            return
+            return None
         if row.refundable_fen <= 0:
             self.message.setText(self.t("tx.not_refundable"))
+            return None
+        return row
+
+    def refund(self) -> None:
+        self.confirm_refund_button.hide()
+        row = self._refundable_selection()
+        if row is None:
             return
         amount = self.refund_amount.fen() or row.refundable_fen
         self.message.setText(self.t("tx.refunding", amount=format_amount(amount)))
@@ -114,6 +141,7 @@ class TransactionsScreen(Screen):
         self.shell.services.printing.print_receipt(row.out_trade_no, reprint=True)
 
     def _on_selected(self) -> None:
+        self.confirm_refund_button.hide()
         row = self.selected()
         if row is not None:
             self.refund_amount.set_fen(row.refundable_fen)
@@ -127,11 +155,22 @@ class TransactionsScreen(Screen):
     def _fill(self, table: QTableWidget, rows) -> None:
         table.setRowCount(len(rows))
         for r, row in enumerate(rows):
-            values = (row.time, row.out_trade_no, format_amount(row.amount_fen), row.tender,
-                      row.payer, row.state, self.shell.tr.pick(row.message) if row.reason
+            values = (row.time, row.out_trade_no, format_amount(row.amount_fen),
+                      self._word("tender", row.tender), row.payer,
+                      self._word("state", row.state), self.shell.tr.pick(row.message)
+                      if row.reason
                       or row.state not in ("approved",) else "")
             for c, value in enumerate(values):
                 table.setItem(r, c, QTableWidgetItem(str(value)))
+
+    def restyle(self, elder: bool) -> None:
+        for table in self.tables.values():
+            table.verticalHeader().setDefaultSectionSize(64 if elder else 48)
+
+    def _word(self, kind: str, value: str) -> str:
+        """A stored value (``approved``, ``alipay``) in the screen's language."""
+        key = f"tx.{kind}.{value}"
+        return self.t(key) if key in STRINGS else value
 
     def _on_refund(self, view) -> None:
         if self.shell.current() is self:
@@ -155,5 +194,6 @@ class TransactionsScreen(Screen):
             self.tabs.setTabText(index, self.t(f"tx.tab_{key}", count=count))
             self.tables[key].setHorizontalHeaderLabels([self.t(c) for c in COLUMNS])
         self.refund_button.setText(self.t("tx.refund"))
+        self.refund_label.setText(self.t("tx.refund_amount"))
         self.reprint_button.setText(self.t("tx.reprint"))
         self.back_button.setText(self.t("common.back"))

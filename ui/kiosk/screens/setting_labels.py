@@ -1,0 +1,57 @@
+"""How the technician screen names a setting and shows its value: the section in the
+screen's language, the name in words with its unit, and amounts in yuan (the file keeps
+fen; a typed yuan amount goes back to fen before the settings check)."""
+
+from __future__ import annotations
+
+from terminal.errors import UserFacingError
+from terminal.money import parse_amount, to_yuan_string
+
+SECTIONS = {"terminal": ("终端", "Terminal"), "host": ("支付平台", "Payment host"),
+            "resolver": ("结果确认", "Resolver"), "storage": ("存储", "Storage"),
+            "offline": ("离线", "Offline"), "logging": ("日志", "Logging"),
+            "printer": ("打印机", "Printer"), "camera": ("摄像头", "Camera"),
+            "scanner": ("扫码枪", "Scanner"), "face": ("刷脸", "Face-pay"),
+            "kiosk": ("界面", "Screens"), "technician": ("技术员", "Technician"),
+            "diagnostics": ("自检", "Diagnostics")}
+UNITS = {"_fen": ("元", "yuan"), "_s": ("秒", "s"), "_ms": ("毫秒", "ms"),
+         "_pct": ("%", "%"), "_mb": ("MB", "MB")}
+
+
+def is_amount(key: str) -> bool:
+    return key.endswith("_fen")
+
+
+def setting_label(key: str, english: bool) -> str:
+    """"terminal.max_amount_fen" → "终端 · max amount (元)"."""
+    section, _, name = key.partition(".")
+    words, unit = name, ""
+    for suffix, names in UNITS.items():
+        if name.endswith(suffix):
+            words, unit = name[: -len(suffix)], names[1 if english else 0]
+            break
+    place = SECTIONS.get(section, (section, section))[1 if english else 0]
+    text = f"{place} · {words.replace('_', ' ').replace('.', ' ')}"
+    return f"{text} ({unit})" if unit else text
+
+
+def shown_value(key: str, value: str) -> str:
+    """The value as the technician reads it (amounts in yuan)."""
+    if is_amount(key) and value.lstrip("-").isdigit():
+        return to_yuan_string(int(value))
+    return value
+
+
+def stored_value(key: str, text: str) -> str:
+    """What the technician typed, back in the file's unit (yuan → fen); text that is
+    not an amount goes on unchanged so the settings check names the key."""
+    if not is_amount(key):
+        return text
+    cleaned = text.strip().lstrip("￥¥")
+    if cleaned.replace("0", "").replace(".", "") == "" and cleaned.count(".") <= 1 \
+            and cleaned.strip("."):
+        return "0"
+    try:
+        return str(parse_amount(cleaned, max_fen=10**12))
+    except UserFacingError:
+        return text
