@@ -15,6 +15,7 @@ class ReceiptKind(str, Enum):
     SALE = "sale"
     REFUND = "refund"
     TEST_PAGE = "test_page"
+    DOCUMENT = "document"      # text a POS sends to be printed (Terminal API Print)
 
 
 @dataclass(frozen=True)
@@ -49,6 +50,7 @@ class Receipt:
     qr_payload: str = ""                 # e-receipt / refund-lookup link
     footer: str = ""
     extra_lines: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (label, value)
+    text_lines: tuple[str, ...] = ()     # free text, printed as is (DOCUMENT)
 
     def as_reprint(self, count: int) -> "Receipt":
         return replace(self, reprint_count=count)
@@ -61,6 +63,7 @@ def receipt_to_dict(receipt: Receipt) -> dict:
     data["lines"] = [{"name": l.name, "quantity": l.quantity, "unit_fen": l.unit_fen}
                      for l in receipt.lines]
     data["extra_lines"] = [list(pair) for pair in receipt.extra_lines]
+    data["text_lines"] = list(receipt.text_lines)
     return data
 
 
@@ -75,4 +78,5 @@ def receipt_from_dict(data: dict) -> Receipt:
     values["lines"] = tuple(ReceiptLine(str(l["name"]), int(l["quantity"]), int(l["unit_fen"]))
                             for l in values.get("lines", ()))
     values["extra_lines"] = tuple((str(a), str(b)) for a, b in values.get("extra_lines", ()))
+    values["text_lines"] = tuple(str(line) for line in values.get("text_lines", ()))
     return Receipt(**values)
