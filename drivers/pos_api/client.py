@@ -132,11 +132,8 @@ class TerminalApiClient:
 
     def send(self, service: str, body: dict, *, service_id: str | None = None,
              wait_s: float | None = None) -> dict:
-        header = {"ProtocolVersion": "3.0", "MessageClass": "Service",
-                  "MessageCategory": service, "MessageType": "Request",
-                  "ServiceID": service_id or new_service_id(), "SaleID": self.sale_id,
-                  "POIID": self.poi_id}
-        request = {"SaleToPOIRequest": {"MessageHeader": header, f"{service}Request": body}}
+        request = self.build_request(service, body, service_id)
+        header = request["SaleToPOIRequest"]["MessageHeader"]
         headers = {"Content-Type": "application/json"}
         timeout = self._timeout_s
         if wait_s is not None:
@@ -154,6 +151,13 @@ class TerminalApiClient:
         answer = json.loads(raw, parse_float=Decimal)
         check_answer(header, answer)
         return answer
+
+    def build_request(self, service: str, body: dict, service_id: str | None = None) -> dict:
+        header = {"ProtocolVersion": "3.0", "MessageClass": "Service",
+                  "MessageCategory": service, "MessageType": "Request",
+                  "ServiceID": service_id or new_service_id(), "SaleID": self.sale_id,
+                  "POIID": self.poi_id}
+        return {"SaleToPOIRequest": {"MessageHeader": header, f"{service}Request": body}}
 
     def events(self, *, sale_only: bool = True) -> Iterator[dict]:
         """Progress events (server-sent events) until the caller stops iterating."""

@@ -10,6 +10,7 @@ refund number again while the host's answer is in doubt).
 from __future__ import annotations
 
 import threading
+from datetime import datetime, timezone
 
 from terminal.pos_api.amounts import fen_to_yuan
 from terminal.pos_api.envelope import Request, failure, response, success
@@ -67,7 +68,8 @@ class Reversals:
                 result = self._deps.refunds(journal).refund(order.out_trade_no, amount,
                                                             order.reason)
             except RefundError as exc:
-                raise ApiError(ErrorCondition.NOT_ALLOWED, str(exc), "ReversedAmount") from None
+                raise ApiError(ErrorCondition.NOT_ALLOWED, str(exc.user_message),
+                               "ReversalRequest.ReversedAmount") from None
             state = _refund_state(journal, order.out_trade_no, result.out_request_no)
             return self._answer(request, state, amount, result.out_request_no)
 
@@ -85,8 +87,12 @@ class Reversals:
                  "message": "refund outcome not known yet: repeat the same Reversal"}))
         body = {"Response": answer, "ReversedAmount": fen_to_yuan(amount_fen),
                 "POIData": {"POITransactionID": {"TransactionID": request_no,
-                                                 "TimeStamp": ""}}}
+                                                 "TimeStamp": _iso(self._deps.clock())}}}
         return response(request.header, "ReversalResponse", body)
+
+
+def _iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds")
 
 
 def _refund_state(journal, out_trade_no: str, request_no: str) -> RefundState | None:

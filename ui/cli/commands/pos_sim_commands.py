@@ -10,10 +10,12 @@ TransactionStatus until the outcome is final.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 import time
 from datetime import datetime
+from urllib.parse import parse_qsl
 
 from drivers.pos_api.client import (TerminalApiClient, TerminalApiError, new_service_id,
                                     result_of)
@@ -41,20 +43,31 @@ def register(sub) -> None:
     pay.add_argument("--recover-for", type=float, default=300.0,
                      help="seconds to keep asking TransactionStatus after InProgress")
     pay.set_defaults(handler=pay_command)
+    _json_option(pay)
     for name, helptext in (("abort", "abort the payment in progress"),
                            ("status", "the outcome of an earlier payment")):
         act = acts.add_parser(name, help=helptext)
         act.add_argument("--service-id")
         act.add_argument("--transaction-id")
         act.set_defaults(handler=abort_command if name == "abort" else status_command)
+        _json_option(act)
     refund = acts.add_parser("refund", help="refund (Reversal) a payment, whole or part")
     refund.add_argument("out_trade_no", help="POITransactionID of the payment")
     refund.add_argument("--amount", help="yuan (default: all that is left)")
     refund.add_argument("--refund-id", help="the POS's refund number (idempotency key)")
     refund.set_defaults(handler=refund_command)
-    acts.add_parser("eod", help="end of day (Reconciliation)").set_defaults(handler=eod_command)
-    acts.add_parser("diag", help="device and host health (Diagnosis)").set_defaults(
-        handler=diag_command)
+    _json_option(refund)
+    eod = acts.add_parser("eod", help="end of day (Reconciliation)")
+    eod.set_defaults(handler=eod_command)
+    _json_option(eod)
+    diag = acts.add_parser("diag", help="device and host health (Diagnosis)")
+    diag.set_defaults(handler=diag_command)
+    _json_option(diag)
+
+
+def _json_option(parser) -> None:
+    parser.add_argument("--json", action="store_true", default=argparse.SUPPRESS,
+                        help="print the full answers")
 
 
 def _client(args, ctx) -> TerminalApiClient:
@@ -80,11 +93,13 @@ def _last_file(ctx):
 def _show(args, answer: dict, key: str) -> str:
     result = result_of(answer, key)
     if args.json:
-        print_json(json.loads(json.dumps(answer, default=str)))
+        print_json(json.loads(json.dumps(answer, default=float)))
     else:
         body = answer["SaleToPOIResponse"].get(key, {})
-        extra = body.get("Response", {}).get("AdditionalResponse", "")
-        print(f"{key}: {result}" + (f"  ({extra})" if extra else ""))
+        extra = parse_qsl(body.get("Response", {}).get("AdditionalResponse", ""))
+        print(f"{key}: {result}")
+        for name, value in extra:
+            print(f"  {name}: {value}")
     return result
 
 
