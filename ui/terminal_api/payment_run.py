@@ -73,8 +73,19 @@ class PaymentRun:
             self._refuse(store, ErrorCondition.UNAVAILABLE_SERVICE,
                          f"terminal error: {type(exc).__name__}")
         finally:
-            self._event("Finished")
+            self._event("Finished", str(self.message) if self.message else "",
+                        State=self._final_state(store))
             self.done.set()
+
+    def _final_state(self, store) -> str:
+        """For screens: the payment's state after this run ("refused" when it never
+        reached the journal)."""
+        r = self.record
+        record = store.find(r.sale_id, transaction_id=r.transaction_id)
+        if record is None or not record.out_trade_no:
+            return "refused"
+        attempt = self._res.journal().get(record.out_trade_no)
+        return attempt.state.value if attempt else "refused"
 
     def _refuse(self, store, condition: ErrorCondition, message) -> None:
         if self._linked:
