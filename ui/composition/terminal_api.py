@@ -112,8 +112,12 @@ class RunningApi:
     engine: TerminalApi
     server: ApiServer
     credentials: PosApiCredentials
+    serial: object = None
 
     def stop(self) -> None:
+        if self.serial is not None:
+            self.serial.stop()
+            self.serial = None
         self.server.stop()
         self.engine.close()
 
@@ -128,6 +132,13 @@ def start_terminal_api(ctx: AppContext, *, monitor=None,
     server.start()
     running = RunningApi(engine, server, creds)
     ctx.on_close(running.stop)
+    cfg = ctx.settings.pos_api
+    if cfg.serial_port:
+        from ui.terminal_api.serial_link import SerialLink
+        link = SerialLink(engine, cfg.serial_port, cfg.serial_baud,
+                          max_line=cfg.max_body_bytes, line_timeout_s=cfg.body_read_timeout_s)
+        link.start()
+        running.serial = link
     return running
 
 
