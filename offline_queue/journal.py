@@ -69,7 +69,8 @@ class SqliteJournal:
 
     def open_attempt(self, *, terminal_id: str, tender: Tender, wallet: str, code_masked: str,
                      amount_fen: int, subject: str, now: float, offline: bool = False,
-                     member_ref: str = "", sending: bool = False) -> Attempt:
+                     member_ref: str = "", sending: bool = False,
+                     also: Callable[[Any, str], None] | None = None) -> Attempt:
         try:
             with transaction(self._db):
                 # ``sending``: the request goes out right after this commit, so the attempt
@@ -81,6 +82,10 @@ class SqliteJournal:
                     member_ref=member_ref)
                 if sending:
                     self._add_event(trade_no, now, "pay_sent", TxState.PENDING, {})
+                if also is not None:
+                    # What must be durable together with the attempt (the Terminal API's
+                    # link from a POS sale to this trade number), in the same commit.
+                    also(self._db, trade_no)
         except sqlite3.DatabaseError as exc:
             raise translate_sqlite_error(exc, self._db_path()) from exc
         return self.get(trade_no)

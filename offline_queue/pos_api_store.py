@@ -56,9 +56,6 @@ class PosApiStore:
             raise translate_sqlite_error(exc, self._path()) from exc
         return self.find(record.sale_id, transaction_id=record.transaction_id)
 
-    def link(self, sale_id: str, transaction_id: str, out_trade_no: str, now: float) -> None:
-        self._update(sale_id, transaction_id, now, status="linked", out_trade_no=out_trade_no)
-
     def refuse(self, sale_id: str, transaction_id: str, condition: str, message: str,
                now: float) -> None:
         self._update(sale_id, transaction_id, now, status="refused", condition=condition,
@@ -136,3 +133,13 @@ def _record(row) -> SaleRecord:
     values = dict(zip(_COLUMNS, row))
     values["aborted"] = bool(values["aborted"])
     return SaleRecord(**values)
+
+
+def link_in_open_transaction(db: sqlite_utils.Database, sale_id: str, transaction_id: str,
+                             out_trade_no: str, now: float) -> None:
+    """Link a sale to its trade number inside a transaction the caller holds on ``db``
+    (the journal's, while it writes the attempt): both are durable together, so a sale
+    that is not linked has no attempt and sent nothing."""
+    db.execute("UPDATE pos_sales SET status = 'linked', out_trade_no = ?, updated_at = ? "
+               "WHERE sale_id = ? AND transaction_id = ?",
+               [out_trade_no, now, sale_id, transaction_id])

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import threading
 
+from offline_queue.pos_api_store import link_in_open_transaction
 from terminal.attempt import Attempt
 from terminal.bilingual import Bilingual
 from terminal.errors import UserFacingError
@@ -88,10 +89,11 @@ class PaymentRun:
         return attempt.state.value if attempt else "refused"
 
     def _refuse(self, store, condition: ErrorCondition, message) -> None:
-        if self._linked:
+        r = self.record
+        stored = store.find(r.sale_id, transaction_id=r.transaction_id)
+        if self._linked or (stored is not None and stored.out_trade_no):
             return   # the journal holds the attempt: its state is the answer
         text = Bilingual.of(message).en if not isinstance(message, str) else message
-        r = self.record
         store.refuse(r.sale_id, r.transaction_id, condition.value, text, self._deps.clock())
 
     def _pay(self, store) -> None:
@@ -103,10 +105,13 @@ class PaymentRun:
         journal = self._res.journal()
         r = self.record
 
+        def link(db, out_trade_no: str) -> None:
+            # In the journal's commit of the attempt, before the pay request leaves.
+            link_in_open_transaction(db, r.sale_id, r.transaction_id, out_trade_no,
+                                     self._deps.clock())
+
         def update(attempt: Attempt) -> None:
             if not self._linked:
-                store.link(r.sale_id, r.transaction_id, attempt.out_trade_no,
-                           self._deps.clock())
                 self._linked = True
                 self._event("SendingToHost", out_trade_no=attempt.out_trade_no)
             elif attempt.waiting_for_password:
@@ -115,7 +120,8 @@ class PaymentRun:
             elif attempt.state.needs_resolution:
                 self._event("ConfirmingResult", "结果确认中 / confirming the result")
 
-        result = self._deps.wallet_payment(journal).pay(r.amount_fen, code, on_update=update)
+        result = self._deps.wallet_payment(journal).pay(r.amount_fen, code, on_update=update,
+                                                        also_journal=link)
         self.message = result.message
         if self.aborted.is_set():
             reverse_if_aborted(self._deps, journal, result.attempt)
