@@ -37,6 +37,10 @@ class ApiError(Exception):
         return encode_additional(parts)
 
 
+class CustomerInputBusy(Exception):
+    """The terminal's screen is taking another payment (a cashier's): answered Busy."""
+
+
 def message_format(field: str, message: str) -> ApiError:
     return ApiError(ErrorCondition.MESSAGE_FORMAT, message, field)
 

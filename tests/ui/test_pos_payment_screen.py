@@ -88,3 +88,14 @@ def test_the_pos_aborts_while_the_customer_looks_for_the_code(kiosk_with_api, qt
     qtbot.waitUntil(lambda: shell.current().name == "attract", timeout=5_000)
     shell.deliver_code(new_code())              # a late code pays nothing
     assert sim.ledger.trades() == []
+
+
+def test_a_pos_payment_while_the_cashier_takes_one_is_busy(kiosk_with_api, qtbot):
+    shell, pos, sim = kiosk_with_api
+    shell.go("result")                           # a cashier's payment in flight (no view yet)
+    assert shell.current().busy
+    box = pay_in_background(pos, "K-4", "2.00")
+    qtbot.waitUntil(lambda: "answer" in box, timeout=10_000)
+    assert result_of(box["answer"], "PaymentResponse") == "Busy"
+    assert shell.current().name == "result"
+    assert sim.ledger.trades() == []

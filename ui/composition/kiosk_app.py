@@ -64,7 +64,15 @@ def serve_pos_api(ctx, shell: Shell, services):
     from ui.kiosk.pos_link import PosLink
     link = PosLink(shell)
     screen = shell.screen("pos_payment")
-    link.payment_started.connect(lambda sale: shell.go("pos_payment", sale=sale, link=link))
+
+    def take_over(sale: dict) -> None:
+        current = shell.current()
+        if current is not screen and getattr(current, "busy", False):
+            link.refuse_busy()          # a cashier's payment is in flight on the screen
+            return
+        shell.go("pos_payment", sale=sale, link=link)
+
+    link.payment_started.connect(take_over)
     link.progress.connect(screen.on_progress)
     try:
         running = start_terminal_api(ctx, customer_input=link)

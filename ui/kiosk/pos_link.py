@@ -14,6 +14,8 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
+from terminal.pos_api.errors import CustomerInputBusy
+
 
 class PosLink(QObject):
     payment_started = Signal(dict)     # {"sale_id", "transaction_id", "amount_fen"}
@@ -24,13 +26,14 @@ class PosLink(QObject):
         self._lock = threading.Lock()
         self._answer: threading.Event | None = None
         self._code: str | None = None
+        self._busy = False
 
     # -- payment thread -------------------------------------------------------------
     def wait_for_code(self, sale: dict, stop: threading.Event,
                       deadline_s: float) -> str | None:
         answered = threading.Event()
         with self._lock:
-            self._answer, self._code = answered, None
+            self._answer, self._code, self._busy = answered, None, False
         self.payment_started.emit(dict(sale))
         end = time.monotonic() + deadline_s
         while not answered.wait(0.1):
@@ -38,6 +41,8 @@ class PosLink(QObject):
                 break
         with self._lock:
             self._answer = None
+            if self._busy:
+                raise CustomerInputBusy("the terminal's screen is taking another payment")
             return self._code if answered.is_set() else None
 
     def on_event(self, event: dict) -> None:
@@ -57,6 +62,13 @@ class PosLink(QObject):
             self._code = code
             self._answer.set()
             return True
+
+    def refuse_busy(self) -> None:
+        """The screen is in the middle of another (cashier) payment: the POS hears Busy."""
+        with self._lock:
+            if self._answer is not None:
+                self._busy = True
+                self._answer.set()
 
     def cancel(self) -> None:
         with self._lock:

@@ -19,7 +19,7 @@ from terminal.attempt import Attempt
 from terminal.bilingual import Bilingual
 from terminal.errors import UserFacingError
 from terminal.offline_taking import OfflineRefused
-from terminal.pos_api.errors import ErrorCondition
+from terminal.pos_api.errors import CustomerInputBusy, ErrorCondition
 from terminal.pos_api.outcomes import SaleRecord
 from terminal.transaction import TxState
 from ui.terminal_api.deps import ApiDeps, PerThread
@@ -65,6 +65,8 @@ class PaymentRun:
         store = self._res.store()
         try:
             self._pay(store)
+        except CustomerInputBusy as exc:
+            self._refuse(store, ErrorCondition.BUSY, str(exc))
         except OfflineRefused as exc:
             self._refuse(store, ErrorCondition.UNREACHABLE_HOST, exc.user_message)
         except UserFacingError as exc:
