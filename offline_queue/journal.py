@@ -70,7 +70,8 @@ class SqliteJournal:
 
     def open_attempt(self, *, terminal_id: str, tender: Tender, wallet: str, code_masked: str,
                      amount_fen: int, subject: str, now: float, offline: bool = False,
-                     member_ref: str = "", sending: bool = False) -> Attempt:
+                     member_ref: str = "", sending: bool = False,
+                     also: Callable[[Any, str], None] | None = None) -> Attempt:
         with transaction(self._db):
             # ``sending``: the request goes out right after this commit, so the attempt
             # is stored already PENDING (one fsync instead of two before the request).
@@ -81,6 +82,10 @@ class SqliteJournal:
                 member_ref=member_ref)
             if sending:
                 self._add_event(trade_no, now, "pay_sent", TxState.PENDING, {})
+            if also is not None:
+                # What must be durable together with the attempt (the Terminal API's
+                # link from a POS sale to this trade number), in the same commit.
+                also(self._db, trade_no)
         return self._written(trade_no)
 
     def mark(self, out_trade_no: str, state: TxState, *, now: float, event: str,

@@ -31,6 +31,7 @@ SCHEMA_MODULES = (
     "offline_queue.outbox_schema",
     "offline_queue.print_job_schema",
     "offline_queue.face_store_schema",
+    "offline_queue.pos_api_schema",
 )
 
 Migration = tuple[str, Callable[[sqlite_utils.Database], None]]

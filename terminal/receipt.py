@@ -16,6 +16,7 @@ class ReceiptKind(str, Enum):
     SALE = "sale"
     REFUND = "refund"
     TEST_PAGE = "test_page"
+    DOCUMENT = "document"      # text a POS sends to be printed (Terminal API Print)
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class Receipt:
     qr_payload: str = ""                 # e-receipt / refund-lookup link
     footer: str = ""
     extra_lines: tuple[tuple[str, str], ...] = field(default_factory=tuple)  # (label, value)
+    text_lines: tuple[str, ...] = ()     # free text, printed as is (DOCUMENT)
 
     def as_reprint(self, count: int) -> "Receipt":
         return replace(self, reprint_count=count)
@@ -62,6 +64,7 @@ def receipt_to_dict(receipt: Receipt) -> dict[str, Any]:
     data["lines"] = [{"name": ln.name, "quantity": ln.quantity, "unit_fen": ln.unit_fen}
                      for ln in receipt.lines]
     data["extra_lines"] = [list(pair) for pair in receipt.extra_lines]
+    data["text_lines"] = list(receipt.text_lines)
     return data
 
 
@@ -76,4 +79,5 @@ def receipt_from_dict(data: dict[str, Any]) -> Receipt:
     values["lines"] = tuple(ReceiptLine(str(ln["name"]), int(ln["quantity"]), int(ln["unit_fen"]))
                             for ln in values.get("lines", ()))
     values["extra_lines"] = tuple((str(a), str(b)) for a, b in values.get("extra_lines", ()))
+    values["text_lines"] = tuple(str(line) for line in values.get("text_lines", ()))
     return Receipt(**values)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from terminal.answer_consistency import SUB_ANSWER_INCONSISTENT, pay_problems
 from terminal.attempt import Attempt, Tender
@@ -135,14 +135,16 @@ class WalletPayment:
     def pay(self, amount_fen: int, code_text: str, *, subject: str | None = None,
             wait_s: float | None = None,
             on_update: Callable[[Attempt], None] | None = None,
-            should_stop: Callable[[], bool] = lambda: False) -> PaymentResult:
+            should_stop: Callable[[], bool] = lambda: False,
+            also_journal: Callable[[Any, str], None] | None = None) -> PaymentResult:
         """Charge ``amount_fen`` to the payment code. Raises UserFacingError for a bad
         amount, a non-payment code or a reused code (nothing journaled then); a
         QueueError if the journal cannot record the attempt (nothing sent then).
 
         ``wait_s`` bounds how long an unknown outcome is resolved inline (default: the
         wallet's poll budget plus one cancel); past it the attempt stays RESOLVING for the
-        background resolver and the result says so.
+        background resolver and the result says so. ``also_journal(store, out_trade_no)``
+        is written in the same commit as the attempt (``Journal.open_attempt``).
         """
         terminal = self._settings.terminal
         validate_fen(amount_fen, max_fen=terminal.max_amount_fen)
@@ -152,7 +154,7 @@ class WalletPayment:
         attempt = self._journal.open_attempt(
             terminal_id=terminal.terminal_id, tender=Tender.WALLET, wallet=code.wallet.value,
             code_masked=code.masked, amount_fen=amount_fen, subject=subject or terminal.subject,
-            now=self._clock.now(), sending=True)
+            now=self._clock.now(), sending=True, also=also_journal)
         log.info("pay %s %s via %s", attempt.out_trade_no, format_amount(amount_fen),
                  code.wallet.value, extra={"out_trade_no": attempt.out_trade_no})
         if on_update:

@@ -24,7 +24,8 @@ MAX_QR_BYTES = 300
 BARCODE_QUIET_DOTS = 40
 
 KIND_TITLES = {ReceiptKind.SALE: "收款凭证 SALE", ReceiptKind.REFUND: "退款凭证 REFUND",
-               ReceiptKind.TEST_PAGE: "打印测试 TEST PAGE"}
+               ReceiptKind.TEST_PAGE: "打印测试 TEST PAGE",
+               ReceiptKind.DOCUMENT: "收银机单据 POS DOCUMENT"}
 OFFLINE_BANNER = ("离线交易 待上传", "OFFLINE - PENDING UPLOAD")
 UNRESOLVED_BANNER = ("结果确认中 UNRESOLVED", "请勿重复付款 DO NOT PAY AGAIN")
 
@@ -99,6 +100,15 @@ def encode_receipt_with_boundaries(receipt: Receipt, profile: PrinterProfile,
         if value:
             for part in two_columns(label, text(value), cols):
                 w.line(part)
+    if receipt.text_lines:
+        w.line(rule(cols))
+        for line in receipt.text_lines:
+            for part in wrap(text(line), cols) or [""]:
+                w.line(part)
+    if receipt.kind is ReceiptKind.DOCUMENT:     # a POS's own text: no totals, no codes
+        w.line(rule(cols))
+        w.raw(cmd.feed_lines(4) + cmd.CHINESE_MODE_OFF + cmd.CUTS[profile.cut])
+        return bytes(w.out), tuple(w.boundaries)
     if receipt.lines:
         w.line(rule(cols))
         for item in receipt.lines:

@@ -7,7 +7,7 @@ StoreCorrupt) when the store cannot do it; IllegalTransition for a bad state mov
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypedDict, Unpack, runtime_checkable
+from typing import Any, Callable, Protocol, TypedDict, Unpack, runtime_checkable
 
 from terminal.attempt import Attempt, Tender
 from terminal.transaction import TxState
@@ -44,10 +44,12 @@ AttemptChange = tuple[str, TxState | None, str, dict[str, Any], AttemptChanges]
 class Journal(Protocol):
     def open_attempt(self, *, terminal_id: str, tender: Tender, wallet: str, code_masked: str,
                      amount_fen: int, subject: str, now: float, offline: bool = False,
-                     member_ref: str = "", sending: bool = False) -> Attempt:
+                     member_ref: str = "", sending: bool = False,
+                     also: Callable[[Any, str], None] | None = None) -> Attempt:
         """Allocate the next ``out_trade_no`` and write the attempt in state CREATED, or
         with ``sending`` directly as PENDING (CREATED and "pay_sent" recorded in the same
-        commit) when the request goes out right after."""
+        commit) when the request goes out right after. ``also(store, out_trade_no)``
+        writes more in that same commit (the store is the journal's own handle)."""
 
     def mark(self, out_trade_no: str, state: TxState, *, now: float, event: str,
              detail: dict[str, Any] | None = None, **fields: Unpack[AttemptChanges]) -> Attempt:

@@ -12,6 +12,7 @@ from terminal.settings.host_section import HostSettings
 from terminal.settings.kiosk_section import KioskSettings
 from terminal.settings.logging_section import LoggingSettings
 from terminal.settings.offline_section import OfflineSettings
+from terminal.settings.pos_api_section import PosApiSettings
 from terminal.settings.printer_section import PrinterSettings
 from terminal.settings.resolver_section import ResolverSettings
 from terminal.settings.scanner_section import ScannerSettings
@@ -35,6 +36,7 @@ class Settings:
     kiosk: KioskSettings = field(default_factory=KioskSettings)
     technician: TechnicianSettings = field(default_factory=TechnicianSettings)
     diagnostics: DiagnosticsSettings = field(default_factory=DiagnosticsSettings)
+    pos_api: PosApiSettings = field(default_factory=PosApiSettings)
 
 
 def settings_from(data: dict[str, Any], env: dict[str, Any] | None = None) -> Settings:

@@ -52,6 +52,42 @@ def build_shell(ctx, services, *, mode: KioskMode | str | None = None) -> Shell:
     return shell
 
 
+def serve_pos_api(ctx, shell: Shell, services):
+    """The Terminal API beside the window: a payment the POS starts takes over the
+    screen (its amount, no keypad) and returns to the idle screen afterwards. A problem
+    (no host keys, the port taken) is logged and shown on the technician screen; the
+    kiosk runs on without the API."""
+    if not ctx.settings.pos_api.enabled:
+        return None
+    from terminal.errors import TerminalError
+    from ui.composition.terminal_api import start_terminal_api
+    from ui.kiosk.pos_link import PosLink
+    link = PosLink(shell)
+    screen = shell.screen("pos_payment")
+
+    def take_over(sale: dict) -> None:
+        current = shell.current()
+        if current is not screen and getattr(current, "busy", False):
+            link.refuse_busy()          # a cashier's payment is in flight on the screen
+            return
+        shell.go("pos_payment", sale=sale, link=link)
+
+    link.payment_started.connect(take_over)
+    link.progress.connect(screen.on_progress)
+    try:
+        running = start_terminal_api(ctx, customer_input=link)
+    except TerminalError as exc:
+        log.warning("Terminal API not started: %s", exc)
+        shell.pos_api_status = f"终端接口未启动 / Terminal API not started: {exc}"
+        return None
+    running.engine.deps.events.add_listener(link.on_event)
+    creds = running.credentials
+    shell.pos_api_status = (f"{creds.url}  TLS sha256 {creds.tls_sha256}"
+                            if creds.tls_sha256 else creds.url)
+    services.stoppers.insert(0, running.stop)
+    return running
+
+
 def run_kiosk(ctx, *, mode: KioskMode | str | None = None) -> int:
     """``payterm run``: the window on the configured devices, until the technician exits."""
     from ui.composition.kiosk_services import build_services
@@ -59,6 +95,7 @@ def run_kiosk(ctx, *, mode: KioskMode | str | None = None) -> int:
     services = build_services(ctx)
     shell = build_shell(ctx, services, mode=mode)
     install_wedge_scanner(app, shell, ctx.settings)
+    serve_pos_api(ctx, shell, services)
     shell.start()
     try:
         return app.exec()

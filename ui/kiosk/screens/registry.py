@@ -11,6 +11,7 @@ def all_screens() -> list[type]:
     from ui.kiosk.screens.eod_screen import EndOfDayScreen
     from ui.kiosk.screens.face_screen import FaceScreen
     from ui.kiosk.screens.pin_screen import PinScreen
+    from ui.kiosk.screens.pos_payment_screen import PosPaymentScreen
     from ui.kiosk.screens.result_screen import ResultScreen
     from ui.kiosk.screens.sale_screen import SaleScreen
     from ui.kiosk.screens.scan_screen import ScanScreen
@@ -19,4 +20,4 @@ def all_screens() -> list[type]:
     from ui.kiosk.screens.transactions_screen import TransactionsScreen
     return [SaleScreen, AttractScreen, ScanScreen, CashScreen, FaceScreen, StepUpScreen,
             ConfirmScreen, ResultScreen, TransactionsScreen, EndOfDayScreen, PinScreen,
-            TechnicianScreen, EnrolScreen]
+            TechnicianScreen, EnrolScreen, PosPaymentScreen]

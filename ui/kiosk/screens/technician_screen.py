@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QHeaderView, QLineEdit,
                                QPlainTextEdit, QTableWidget, QTableWidgetItem, QTabWidget,
@@ -86,6 +87,8 @@ class TechnicianScreen(Screen):
     def _status_tab(self) -> QWidget:
         page = QWidget()
         self.status_text = label("tech_status_text")
+        self.pos_api_text = label("tech_pos_api_text")
+        self.pos_api_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.elder_button = button("tech_elder")
         self.elder_button.clicked.connect(lambda: (self.shell.set_elder(not self.shell.elder),
                                                    self.retranslate()))
@@ -98,6 +101,7 @@ class TechnicianScreen(Screen):
             lambda: self.shell.go("attract", staff_keypad=True))
         layout = QVBoxLayout(page)
         layout.addWidget(self.status_text)
+        layout.addWidget(self.pos_api_text)
         layout.addStretch(1)
         layout.addWidget(self.staff_amount_button)
         layout.addWidget(self.elder_button)
@@ -240,6 +244,10 @@ class TechnicianScreen(Screen):
             "tech.status", mode=self.shell.options.mode,
             stall=f"{self.shell.watchdog.longest_ms:.0f}",
             voice=self.t("common.yes") if self.shell.voice.available else self.t("common.no")))
+        # The Terminal API's address and certificate fingerprint (never its key).
+        pos_api = getattr(self.shell, "pos_api_status", "")
+        self.pos_api_text.setText(f"{self.shell.tr.pick('终端接口 / Terminal API')}: {pos_api}"
+                                  if pos_api else "")
         self.elder_button.setText(self.t("attract.elder_off" if self.shell.elder
                                          else "attract.elder_on"))
         self.enrol_button.setText(self.t("attract.enrol"))
