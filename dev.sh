@@ -3,7 +3,10 @@
 #
 #   ./dev.sh demo   install what is needed, then run the kiosk demo (simulated devices,
 #                   built-in host simulator; headless when there is no display)
-#   ./dev.sh test   install what is needed, then run the whole test suite
+#   ./dev.sh test   install what is needed, then run the whole test suite in two stages:
+#                   1. the default suite; 2. the long ones (slow, scale, install: the
+#                   package installed with apt into a clean Debian root). With pytest
+#                   arguments: just pytest with those.
 #   ./dev.sh setup  only install
 #
 # Safe to run again: each step checks what is already there.
@@ -22,6 +25,7 @@ APT_PACKAGES=(
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libglib2.0-0
   postgresql          # the back office's database; its tests start their own servers
+  debootstrap lintian # the package install test: a clean Debian root; the package's lint
 )
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }
@@ -85,6 +89,10 @@ case "${1:-}" in
   test)
     setup
     shift
-    exec "$VENV/bin/python" -m pytest "$@" ;;
+    [ $# -gt 0 ] && exec "$VENV/bin/python" -m pytest "$@"
+    log "stage 1: the default suite"
+    "$VENV/bin/python" -m pytest -m "not slow and not scale and not install"
+    log "stage 2: slow, scale and install tests"
+    exec "$VENV/bin/python" -m pytest -m "slow or scale or install" ;;
   *) echo "usage: ./dev.sh demo | test | setup" >&2; exit 2 ;;
 esac

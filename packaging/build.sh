@@ -79,6 +79,13 @@ install -m 0644 packaging/doc/copyright "$STAGE/usr/share/doc/payterm/copyright"
     cat packaging/doc/changelog
 } | gzip -9n > "$STAGE/usr/share/doc/payterm/changelog.gz"
 install -m 0644 packaging/debian/lintian-overrides "$STAGE/usr/share/lintian/overrides/payterm"
+if [ "$WHEELHOUSE" = 1 ]; then
+    cat >> "$STAGE/usr/share/lintian/overrides/payterm" <<'EOF'
+# The wheelhouse: this machine's binary wheels, installed into /opt/payterm/venv without
+# network by postinst and then deleted, so it does not stay on the kiosk's disk.
+payterm: arch-dep-package-has-big-usr-share *
+EOF
+fi
 gzip -9n < packaging/man/payterm.1 > "$STAGE/usr/share/man/man1/payterm.1.gz"
 chmod 0644 "$STAGE/usr/share/doc/payterm/changelog.gz" "$STAGE/usr/share/man/man1/payterm.1.gz"
 
