@@ -3,9 +3,10 @@
 #
 #   ./dev.sh demo   install what is needed, then run the kiosk demo (simulated devices,
 #                   built-in host simulator; headless when there is no display)
-#   ./dev.sh test   install what is needed, then run the whole test suite in two stages
-#                   (default suite, then torture/crash/scale/install tests); with
-#                   arguments, run pytest with them instead
+#   ./dev.sh test   install what is needed, then run the whole test suite in two stages:
+#                   1. the default suite; 2. the long ones (slow, scale, install: the
+#                   package installed with apt into a clean Debian root). With pytest
+#                   arguments: just pytest with those.
 #   ./dev.sh setup  only install
 #
 # Safe to run again: each step checks what is already there.
@@ -25,6 +26,7 @@ APT_PACKAGES=(
   libxcb-randr0 libxcb-render-util0 libxcb-image0 libglib2.0-0
   postgresql          # the back office's database; its tests start their own servers
   chromium            # headless, for the store manager page's browser test
+  debootstrap lintian # the package install test: a clean Debian root; the package's lint
 )
 
 log() { printf '\033[1m[dev.sh]\033[0m %s\n' "$*" >&2; }

@@ -16,7 +16,15 @@ from offline_queue.journal import SqliteJournal
 from terminal.attempt import Tender
 
 PACKAGING = Path(__file__).resolve().parents[2] / "packaging"
-PREINST = PACKAGING / "debian" / "preinst"
+
+
+@pytest.fixture(scope="module")
+def scripts(tmp_path_factory) -> Path:
+    """The maintainer scripts as build.sh puts them in the package (data guard inlined)."""
+    out = tmp_path_factory.mktemp("debian-scripts")
+    subprocess.run(["sh", str(PACKAGING / "debian" / "render-scripts.sh"), str(out)],
+                   check=True, timeout=30)
+    return out
 
 
 def _store_with(data_dir: Path, unresolved: int) -> None:
@@ -31,17 +39,17 @@ def _store_with(data_dir: Path, unresolved: int) -> None:
     (keys / "terminal_private.pem").write_text("key")
 
 
-def _preinst(data_dir: Path, backups: Path, *args: str):
-    return subprocess.run(["sh", str(PREINST), *args], capture_output=True, text=True,
+def _run(script: Path, data_dir: Path, backups: Path, *args: str):
+    return subprocess.run(["sh", str(script), *args], capture_output=True, text=True,
                           timeout=60, env={"PATH": os.environ["PATH"],
                                            "PAYTERM_DATA_DIR": str(data_dir),
                                            "PAYTERM_BACKUP_DIR": str(backups)})
 
 
-def test_upgrade_with_unresolved_payments_backs_up_database_and_keys(data_dir, tmp_path):
+def test_upgrade_with_unresolved_payments_backs_up_database_and_keys(scripts, data_dir, tmp_path):
     _store_with(data_dir, unresolved=2)
     backups = tmp_path / "backups"
-    out = _preinst(data_dir, backups, "upgrade", "0.0.9")
+    out = _run(scripts / "preinst", data_dir, backups, "upgrade", "0.0.9")
     assert out.returncode == 0, out.stderr
     (backup,) = backups.iterdir()
     assert backup.name.endswith("-from-0.0.9")
@@ -51,29 +59,29 @@ def test_upgrade_with_unresolved_payments_backs_up_database_and_keys(data_dir, t
     assert "2 unresolved payments" in out.stderr
 
 
-def test_upgrade_is_refused_when_the_backup_cannot_be_made(data_dir, tmp_path):
+def test_upgrade_is_refused_when_the_backup_cannot_be_made(scripts, data_dir, tmp_path):
     _store_with(data_dir, unresolved=1)
     blocked = tmp_path / "backups"
     blocked.write_text("a file where the backup folder should be")
-    out = _preinst(data_dir, blocked / "sub", "upgrade", "0.0.9")
+    out = _run(scripts / "preinst", data_dir, blocked / "sub", "upgrade", "0.0.9")
     assert out.returncode == 1
     assert "REFUSING TO UPGRADE" in out.stderr
 
 
-def test_upgrade_with_nothing_waiting_needs_no_backup(data_dir, tmp_path):
+def test_upgrade_with_nothing_waiting_needs_no_backup(scripts, data_dir, tmp_path):
     _store_with(data_dir, unresolved=0)
     backups = tmp_path / "backups"
-    assert _preinst(data_dir, backups, "upgrade", "0.0.9").returncode == 0
+    assert _run(scripts / "preinst", data_dir, backups, "upgrade", "0.0.9").returncode == 0
     assert not backups.exists()
 
 
-def test_fresh_install_passes(tmp_path):
-    assert _preinst(tmp_path / "none", tmp_path / "b", "install").returncode == 0
+def test_fresh_install_passes(scripts, tmp_path):
+    assert _run(scripts / "preinst", tmp_path / "none", tmp_path / "b", "install").returncode == 0
 
 
 @pytest.mark.parametrize("script", ["preinst", "postinst", "prerm", "postrm"])
-def test_maintainer_scripts_are_valid_sh(script):
-    assert subprocess.run(["sh", "-n", str(PACKAGING / "debian" / script)]).returncode == 0
+def test_maintainer_scripts_are_valid_sh(scripts, script):
+    assert subprocess.run(["sh", "-n", str(scripts / script)]).returncode == 0
 
 
 def test_kiosk_unit_restarts_on_failure_with_a_rate_limit():

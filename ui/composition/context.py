@@ -87,7 +87,21 @@ def build_context(data_dir_arg: str | None = None, config_arg: str | None = None
         raise ConfigError("data_dir", f"cannot create {data_dir}: {exc.strerror}") from None
     ctx = AppContext(data_dir=data_dir, settings=settings, config_file=config_file, env=env)
     if with_logging:
-        configure_logging(ctx.path(settings.logging.file), level=settings.logging.level,
-                          max_bytes=settings.logging.max_bytes,
-                          backup_count=settings.logging.backup_count)
+        log_file = ctx.path(settings.logging.file)
+        try:
+            configure_logging(log_file, level=settings.logging.level,
+                              max_bytes=settings.logging.max_bytes,
+                              backup_count=settings.logging.backup_count)
+        except OSError as exc:
+            raise ConfigError("logging.file", _unwritable_log_message(log_file, exc)) from None
     return ctx
+
+
+def _unwritable_log_message(log_file: Path, exc: OSError) -> str:
+    try:
+        owner = f" (owned by uid {log_file.stat().st_uid}, you are uid {os.getuid()})"
+    except OSError:
+        owner = ""
+    return (f"cannot write the log file {log_file}: {exc.strerror}{owner}. On a kiosk, run "
+            "`payterm` as root or as user payterm (/usr/bin/payterm switches to the service "
+            "user); to repair ownership: chown -R payterm:payterm /var/lib/payterm")
