@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from offline_queue.store import open_store, transaction, translate_sqlite_error
+from offline_queue.store import open_store, transaction
 from terminal.pos_api.outcomes import SaleRecord
 
 _COLUMNS = ("sale_id", "transaction_id", "service_id", "timestamp", "amount_fen",
@@ -43,17 +43,17 @@ class PosApiStore:
     def start_sale(self, record: SaleRecord, now: float) -> SaleRecord:
         """Store a new sale (``started``). Raises SaleConflict when its ServiceID is
         taken; the caller has checked that (SaleID, TransactionID) is new."""
-        try:
-            with transaction(self._db):
+        with transaction(self._db, self._path()):
+            try:
                 self._db.execute(
                     "INSERT INTO pos_sales (sale_id, transaction_id, service_id, timestamp, "
                     "amount_fen, status, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?)",
                     [record.sale_id, record.transaction_id, record.service_id,
                      record.timestamp, record.amount_fen, "started", now, now])
-        except sqlite3.IntegrityError as exc:
-            raise SaleConflict(str(exc)) from None
-        except sqlite3.DatabaseError as exc:
-            raise translate_sqlite_error(exc, self._path()) from exc
+            except sqlite3.IntegrityError as exc:
+                # A taken ServiceID: not a storage failure. Raised inside the transaction
+                # so it rolls back and passes through untranslated.
+                raise SaleConflict(str(exc)) from None
         return self.find(record.sale_id, transaction_id=record.transaction_id)
 
     def refuse(self, sale_id: str, transaction_id: str, condition: str, message: str,

@@ -115,10 +115,12 @@ def reconcile_store(resolver: Resolver, store_id: str, day: str) -> list[WalletR
             reports.append(report)
             continue
         report.bill_lines = len(lines)
-        books = resolver.tx(lambda conn: _books(conn, store_id, wallet, day), write=False)
+        books = resolver.tx(lambda conn, wallet=wallet: _books(conn, store_id, wallet, day),
+                            write=False)
         report.matched, report.differences = compare(books, _wallet_side(lines))
 
-        def record(conn: Connection, now: float, found=report.differences) -> None:
+        def record(conn: Connection, now: float, found=report.differences,
+                   wallet: str = wallet) -> None:
             for item in found:
                 record_exception(conn, store_id=store_id, terminal_id=item["terminal_id"][:16],
                                  out_trade_no=item["out_trade_no"],
@@ -127,6 +129,6 @@ def reconcile_store(resolver: Resolver, store_id: str, day: str) -> list[WalletR
                                  reason_msg=f"{wallet}: {item['reason']}", member_id="",
                                  amount_fen=item["amount_fen"], taken_at=datetime.fromisoformat(day)
                                  .replace(hour=12, tzinfo=HOST_TZ).timestamp(), now=now)
-        resolver.tx(lambda conn: record(conn, resolver.clock()))
+        resolver.tx(lambda conn, record=record: record(conn, resolver.clock()))
         reports.append(report)
     return reports

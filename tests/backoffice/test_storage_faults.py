@@ -103,7 +103,8 @@ def check_books(url: str, sent: list[OfflineRecord], results: dict[str, BatchOut
 
 
 @pytest.mark.postgres
-def test_postgres_restarted_mid_batch(tmp_path, bo_key, key_pool):
+def test_postgres_restarted_mid_batch(tmp_path, bo_key, key_pool, caplog):
+    caplog.set_level("INFO", logger="backoffice")
     server = PgServer().start()
     try:
         server.create_database("faults")
@@ -166,7 +167,7 @@ def test_postgres_restarted_mid_batch(tmp_path, bo_key, key_pool):
                     in_flight.clear()
                     failures += failed
                     results.update({a.out_trade_no: a.outcome for a in answers})
-                    if failures >= 1 and len(hits) >= 2 and n >= 3:
+                    if len(hits) >= 2 and n >= 3:
                         break
         finally:
             done.set()
@@ -174,7 +175,11 @@ def test_postgres_restarted_mid_batch(tmp_path, bo_key, key_pool):
             thread.join(60)
             backoffice.stop()
         assert len(hits) >= 2 and all(hits)          # restarted while a batch was sent
-        assert failures >= 1                          # some answers were 20000 / unknown
+        # Each cut shows either as a failed send (20000 / unknown: the terminal sends again)
+        # or as a transaction the back office retried on a new connection.
+        retried = [r for r in caplog.records
+                   if r.getMessage().startswith(("transaction retried", "database unavailable"))]
+        assert failures + len(retried) >= 1
         check_books(url, sent, results)
     finally:
         server.close()
@@ -328,14 +333,26 @@ def test_batch_resent_after_the_back_office_was_killed(backend, request, tmp_pat
     results: dict[str, BatchOutcome] = {}
     kills = 0
     rng = random.Random(7)
+    # How long one batch takes on this machine now (load varies a lot): the kills below
+    # land inside that time, so they cut the batch rather than before or after it.
+    serve = ServeProcess(data_dir, url)
+    key = serve_key(data_dir)
+    warm_up = records("KW", 500)
+    sent += warm_up
+    with terminal_client(serve.url, terminal, key, read_timeout_s=30) as client:
+        started = time.monotonic()
+        results.update({a.out_trade_no: a.outcome
+                        for a in client.upload_offline_batch(warm_up)})
+        batch_s = time.monotonic() - started
+    serve.stop()
     for round_no in range(3):
         serve = ServeProcess(data_dir, url)
-        key = serve_key(data_dir)
         batch = records(f"K{round_no}", 500)
         sent += batch
         with terminal_client(serve.url, terminal, key, read_timeout_s=30) as client:
-            killer = threading.Timer(rng.uniform(0.05, 0.4),
-                                     lambda: os.killpg(serve.process.pid, signal.SIGKILL))  # noqa: B023
+            victim = serve.process.pid
+            killer = threading.Timer(batch_s * rng.uniform(0.2, 0.7),
+                                     lambda pid=victim: os.killpg(pid, signal.SIGKILL))
             killer.start()
             try:
                 answers = client.upload_offline_batch(batch)

@@ -21,10 +21,10 @@ FORM = "application/x-www-form-urlencoded;charset=utf-8"
 class AlipayConnector:
     wallet = "alipay"
 
-    def __init__(self, account: AlipayAccount, deadlines: Deadlines = Deadlines(), *,
+    def __init__(self, account: AlipayAccount, deadlines: Deadlines | None = None, *,
                  clock: Callable[[], float] = time.time) -> None:
         self.account = account
-        self.deadlines = deadlines
+        self.deadlines = deadlines if deadlines is not None else Deadlines()
         self._clock = clock
 
     def _call(self, method: str, biz: dict[str, Any]) -> dict[str, Any]:

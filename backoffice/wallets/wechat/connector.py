@@ -23,9 +23,9 @@ XML = "text/xml; charset=utf-8"
 class WechatConnector:
     wallet = "wechat"
 
-    def __init__(self, account: WechatAccount, deadlines: Deadlines = Deadlines()) -> None:
+    def __init__(self, account: WechatAccount, deadlines: Deadlines | None = None) -> None:
         self.account = account
-        self.deadlines = deadlines
+        self.deadlines = deadlines if deadlines is not None else Deadlines()
 
     def signed_body(self, fields: dict[str, Any]) -> bytes:
         account = self.account
