@@ -3,7 +3,7 @@
 Format: ``<terminal id><journal epoch><sequence>``: the terminal id (1-16 letters or
 digits), the journal's epoch (8 random digits, made once when the journal's store is
 created) and the sequence zero-padded to 8 digits; at most 32 characters, only
-[A-Za-z0-9] (HOST_CONTRACT allows 1-64 of [A-Za-z0-9_-]; hosts never parse it). Epoch
+[A-Za-z0-9] (docs/host.md allows 1-64 of [A-Za-z0-9_-]; hosts never parse it). Epoch
 and sequence have fixed widths, so numbers of different terminal ids never collide.
 
 The sequence comes from the durable journal and never goes back; the epoch makes the
@@ -26,7 +26,7 @@ EPOCH_DIGITS = 8
 SEQUENCE_DIGITS = 8
 _TERMINAL_ID = re.compile(r"[A-Za-z0-9]{1,16}")
 _EPOCH = re.compile(rf"[0-9]{{{EPOCH_DIGITS}}}")
-#: What HOST_CONTRACT allows any host to receive.
+#: What docs/host.md allows any host to receive.
 _TRADE_NO = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 

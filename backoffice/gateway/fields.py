@@ -1,6 +1,6 @@
 """Reading and checking ``biz_content`` fields; a bad one raises BadField naming it.
 
-Shapes (HOST_CONTRACT.md): ``out_trade_no`` is an opaque 1..64 ``[A-Za-z0-9_-]`` string
+Shapes (docs/host.md): ``out_trade_no`` is an opaque 1..64 ``[A-Za-z0-9_-]`` string
 that is never parsed; amounts are yuan strings with at most two decimals; evidence is
 a small object of face-match facts, never an image.
 """

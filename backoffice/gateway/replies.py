@@ -3,7 +3,7 @@
 Codes follow the Alipay face-to-face API (docs/host.md): 10000 success, 10003 waiting,
 20000 unknown (system error: ask again / query), 40002 invalid request (nothing done),
 40004 business failure (with ``sub_code``), 40006 terminal identity refused
-(HOST_CONTRACT.md). Every ``sub_msg`` is Chinese and English.
+(docs/host.md). Every ``sub_msg`` is Chinese and English.
 """
 
 from __future__ import annotations

@@ -1,5 +1,5 @@
 """Who sent a request: the terminal named in ``biz_content.terminal_id``, proven by its
-registered key (HOST_CONTRACT.md, "Terminal identity refusals").
+registered key (docs/host.md, "Terminal identity refusals").
 
 * no such terminal                     -> 40006 PAYTERM.TERMINAL_UNKNOWN
 * registered but disabled              -> 40006 PAYTERM.TERMINAL_DISABLED

@@ -1,4 +1,4 @@
-"""The answers about one trade, with the echo fields of HOST_CONTRACT.md (the terminal
+"""The answers about one trade, with the echo fields of docs/host.md (the terminal
 refuses to finalise a payment on an answer that does not name it)."""
 
 from __future__ import annotations

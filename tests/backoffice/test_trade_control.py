@@ -1,5 +1,5 @@
 """Query, cancel (reverse) and refund of member trades: the simulator's semantics
-(docs/host.md) with the echo fields of HOST_CONTRACT.md."""
+(docs/host.md) with the echo fields of docs/host.md."""
 
 from __future__ import annotations
 

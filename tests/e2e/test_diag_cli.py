@@ -58,6 +58,10 @@ def test_printer_out_of_paper_exits_1_and_says_what_to_do(data_dir, devices):
     assert out.returncode == 1
     assert "失败 FAIL" in out.stdout and "paper out" in out.stdout, out.stdout
     assert "处理建议 / What to do" in out.stdout and "Load paper" in out.stdout
+    # The whole run's summary waits for the next ping to the back office (names only).
+    summary = json.loads((data_dir / "payterm.diag-last.json").read_text(encoding="utf-8"))
+    assert summary["overall"] == "fail" and "printer" in summary["failed"]
+    assert "paper" not in json.dumps(summary)
 
 
 def test_host_down_exits_1(data_dir, devices):
@@ -153,3 +157,5 @@ def test_a_lost_journal_fails_the_queue_check(data_dir, devices):
     queue = next(c for c in json.loads(out.stdout)["checks"] if c["name"] == "queue")
     assert out.returncode == 1 and queue["status"] == "fail"
     assert "journal new" in json.dumps(queue, ensure_ascii=False)
+    # A partial run (--only) does not stand for the terminal's health at the back office.
+    assert not (data_dir / "payterm.diag-last.json").exists()

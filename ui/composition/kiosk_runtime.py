@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from drivers.host.client import HostClient
 from offline_queue.journal import SqliteJournal
@@ -39,6 +40,10 @@ class KioskRuntime:
     @property
     def settings(self) -> Settings:
         return self.ctx.settings
+
+    @property
+    def data_dir(self) -> Path:
+        return self.ctx.data_dir
 
     def worker(self, name: str) -> ServiceWorker:
         return ServiceWorker(name, self.bridge.task_failed.emit)

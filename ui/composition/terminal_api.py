@@ -22,6 +22,7 @@ from terminal.refund import Refunds
 from terminal.wallet_payment import WalletPayment
 from ui.composition.context import AppContext
 from ui.composition.payments import database_path, open_host, store_path_to_open
+from ui.services.ping_report import ReportingPing, ping_report
 from ui.services.print_service import preview_text, receipt_for
 from ui.terminal_api.auth import BearerAuth
 from ui.terminal_api.credentials import PosApiCredentials, ensure_credentials
@@ -66,8 +67,15 @@ def build_engine(ctx: AppContext, *, monitor=None,
 
     def diagnosis() -> dict:
         facts: dict = {}
+        def report() -> dict:
+            journal = open_journal()
+            try:
+                return ping_report(journal.db, ctx.data_dir)
+            finally:
+                journal.close()
+
         try:
-            host.ping()
+            ReportingPing(host, report).ping()     # version, backlog, last diag: to the host
             facts["host_reachable"] = True
         except TerminalError as exc:
             facts["host_reachable"] = False

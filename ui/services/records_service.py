@@ -17,6 +17,7 @@ from terminal.bilingual import Bilingual
 from terminal.money import format_amount
 from terminal.refund import RefundState
 from terminal.wallet_payment import describe
+from ui.services.ping_report import ReportingPing, ping_report
 from ui.services.resources import ServiceResources
 from ui.services.views import EndOfDayView, RefundView, TerminalStatus, TxLists, TxRow
 
@@ -176,11 +177,14 @@ class StatusService:
     def _refresh(self) -> None:
         monitor = self._rt.monitor
         host = self._rt.host()
+        journal = self._rt.journal(self._worker)
         if host is not None:
             # Online: a ping notices a host that went away between payments; offline:
-            # the monitor's own backoff decides when to try again.
-            monitor.probe(host, force=monitor.online)
-        journal = self._rt.journal(self._worker)
+            # the monitor's own backoff decides when to try again. Each ping carries
+            # the version, offline backlog and last diag summary for the back office.
+            data_dir = self._rt.data_dir
+            monitor.probe(ReportingPing(host, lambda: ping_report(journal.db, data_dir)),
+                          force=monitor.online)
         queue = queue_status(journal.db)
         exceptions = count_entries(journal.db, states=("declined",))
         status = monitor.status()

@@ -8,6 +8,7 @@ thread only, as SQLite requires; the host client is the run's one shared client.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from drivers.host.client import HostClient
@@ -32,6 +33,10 @@ class ServiceResources(Protocol):
     @property
     def bridge(self) -> "BridgePoster":
         """The bridge's poster: report to the GUI thread from any thread."""
+
+    @property
+    def data_dir(self) -> Path:
+        """The terminal's data directory."""
 
     @property
     def host_problem(self) -> str:

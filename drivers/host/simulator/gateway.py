@@ -77,7 +77,7 @@ class SimulatorApp:
     def handle(self, params: dict[str, str]) -> tuple[str, Reply]:
         """Run one gateway request; returns the method (for the answer's key) and reply.
 
-        Every reply echoes what the request was about (HOST_CONTRACT): the request's
+        Every reply echoes what the request was about (docs/host.md): the request's
         ``terminal_id``, ``out_trade_no``, ``out_request_no``, ``member_id`` and
         ``bill_date`` where the request had them, refusals included. Amounts in answers
         come from the books, never from the request."""

@@ -40,7 +40,7 @@ class OfflineBatches:
 
     def _book(self, db, record, batch_terminal: str, now: float) -> dict:
         """Book one record; its result echoes the record's out_trade_no and total_amount
-        as they were sent (HOST_CONTRACT), whatever the outcome."""
+        as they were sent (docs/host.md), whatever the outcome."""
         result = self._book_record(db, record, batch_terminal, now)
         sent_amount = record.get("total_amount") if isinstance(record, dict) else None
         if isinstance(sent_amount, str):

@@ -1,4 +1,4 @@
-"""Which terminal is asking: the simulated host's 40006 refusals (HOST_CONTRACT).
+"""Which terminal is asking: the simulated host's 40006 refusals (docs/host.md).
 
 The simulator holds one terminal public key for every terminal id, so it cannot tell two
 terminals apart by key (``PAYTERM.TERMINAL_ID_CONFLICT`` for "registered with another

@@ -1,4 +1,4 @@
-"""The simulator keeps HOST_CONTRACT: every answer, refusals included, echoes what its
+"""The simulator keeps docs/host.md: every answer, refusals included, echoes what its
 request was about, so the terminal's checks pass on a genuine host; it takes terminal_id
 in every biz_content and refuses terminal identities with 40006."""
 

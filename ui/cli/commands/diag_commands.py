@@ -2,7 +2,8 @@
 self-tests.
 
 Exit 0 when nothing failed (warnings allowed), 1 when any check failed, 4 when the
-diagnostic slip could not be printed.
+diagnostic slip could not be printed. A whole run (no ``--only``) leaves its summary in
+``<data dir>/payterm.diag-last.json`` for the next ping to the back office.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from ui.diagnostics.report_text import render_report
 from ui.diagnostics.runner import run_checks
 from ui.diagnostics.slip import diagnostic_slip
 from ui.diagnostics.slip_printing import print_slip
+from ui.services.ping_report import diag_summary, save_diag_summary
 
 
 def register(sub) -> None:
@@ -47,6 +49,11 @@ def run_diag(args, ctx) -> int:
         say=lambda text: print(text, file=sys.stderr, flush=True),
         print_test_page=args.test_page)
     report = run_checks(specs, env, facts=terminal_facts(ctx.settings))
+    if not args.only:
+        # A whole run's summary goes to the back office with the next ping.
+        save_diag_summary(ctx.data_dir, diag_summary(
+            report.overall.value, {r.name: r.status.value for r in report.results},
+            report.started_at_epoch_s))
     if args.slip_json:
         slip = receipt_to_dict(diagnostic_slip(report, ctx.settings))
         Path(args.slip_json).write_text(json.dumps(slip, ensure_ascii=False, indent=2),

@@ -33,7 +33,7 @@ def asked_for(draw, method: str) -> Asked:
 
 
 def genuine(asked: Asked, code: str = "10000") -> dict:
-    """What a host that keeps HOST_CONTRACT answers with ``code``."""
+    """What a host that keeps docs/host.md answers with ``code``."""
     base = {"code": code, "msg": "x", "terminal_id": asked.terminal_id}
     m = asked.method
     if m in (METHOD_PAY, METHOD_MEMBER_PAY):
