@@ -39,8 +39,9 @@ def test_enrolled_at_one_kiosk_pays_at_another_until_deleted(backoffice, termina
     report = enrol_member(engine=engine, gallery=TemplateGallery(version), store=kiosk1,
                           settings=S, member_id="M001", phone="13800001234",
                           samples=enrolment_samples("biden"), consent_given=True,
-                          consent_text=S.consent_text, recorded_by="staff:li")
+                          consent_text=S.consent_text, recorded_by="staff:li", name="王小明")
     assert report.templates_stored >= 3
+    assert kiosk1.contact("M001") == ("王小明", "13800001234")  # the name stays at this kiosk
     with pytest.raises(UserFacingError, match="back office refused"):
         enrol_member(engine=engine, gallery=TemplateGallery(version), store=kiosk1,
                      settings=S, member_id="NOSUCH", phone="13800001234",

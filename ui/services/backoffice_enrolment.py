@@ -23,12 +23,14 @@ class BackOfficeEnrolmentStore:
         self._host = host
 
     def enrol(self, member_id: str, phone: str, templates: list[bytes], version: str,
-              consent: ConsentRecord) -> None:
+              consent: ConsentRecord, *, name: str = "") -> None:
+        """``name`` (optional) stays in this kiosk's local copy only: the back office's
+        enrolment carries templates and consent, not the name."""
         try:
             self._host.face_enrol(member_id, version, templates, consent)
         except HostRejected as exc:
             raise UserFacingError(REFUSED.format(reason=exc.sub_msg or exc.sub_code)) from exc
-        self._store.enrol(member_id, phone, templates, version, consent)
+        self._store.enrol(member_id, phone, templates, version, consent, name=name)
 
     def __getattr__(self, name: str):
         return getattr(self._store, name)
