@@ -25,7 +25,9 @@ import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
+
+import sqlite_utils
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +35,7 @@ NONCE = slice(1, 13)          # field_cipher: version byte, 12-byte nonce, ciphe
 ERASED, PENDING = "erased", "pending"
 
 
-def create_erasure_table(db) -> None:
+def create_erasure_table(db: sqlite_utils.Database) -> None:
     db.execute("""CREATE TABLE face_erasures (
         id INTEGER PRIMARY KEY,
         member_id TEXT NOT NULL,
@@ -57,7 +59,7 @@ class ErasureReport:
     def erased(self) -> bool:
         return self.state == ERASED
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"member_id": self.member_id, "state": self.state,
                 "templates_erased": self.templates_erased,
                 "files_checked": self.files_checked, "remaining": self.remaining,

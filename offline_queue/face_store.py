@@ -130,6 +130,7 @@ class FaceStore(GallerySyncStore):
                 "INSERT INTO face_erasures (member_id, started_at, state, marks) "
                 "VALUES (?, ?, 'pending', ?)",
                 [member_id, now, json.dumps(marks_of(blobs + [c for c in row[1:] if c is not None]))]).lastrowid
+        assert erasure_id is not None      # an INSERT always has a rowid
         report = self._complete(erasure_id, member_id, backup_roots)
         report.templates_erased = erased
         log.info("face enrolment deleted (%d templates erased, erasure %s)", erased,
@@ -142,7 +143,7 @@ class FaceStore(GallerySyncStore):
                                 "WHERE state = 'pending' ORDER BY id").fetchall()
         return [self._complete(r[0], r[1], backup_roots) for r in rows]
 
-    def pending_erasures(self) -> list[dict]:
+    def pending_erasures(self) -> list[dict[str, Any]]:
         rows = self._db.execute("SELECT member_id, started_at, remaining FROM face_erasures "
                                 "WHERE state = 'pending' ORDER BY id").fetchall()
         return [{"member_id": r[0], "started_at": r[1], "remaining": json.loads(r[2])}

@@ -209,11 +209,11 @@ class SqliteJournal:
     def count(self, *, search: str = "", states: Iterable[str] = ()) -> int:
         """How many attempts ``recent`` would list without a limit."""
         clause, params = self._recent_filter(search, states)
-        return self._db.execute(f"SELECT COUNT(*) FROM attempts {clause}",
-                                params).fetchone()[0]
+        return int(self._db.execute(f"SELECT COUNT(*) FROM attempts {clause}",
+                                    params).fetchone()[0])
 
     @staticmethod
-    def _recent_filter(search: str, states: Iterable[str]) -> tuple[str, list]:
+    def _recent_filter(search: str, states: Iterable[str]) -> tuple[str, list[Any]]:
         where, params = [], []
         if search:
             where.append("(out_trade_no LIKE ? OR code_masked LIKE ? OR member_ref LIKE ?)")

@@ -20,6 +20,8 @@ import errno
 import os
 import sqlite3
 from pathlib import Path
+from types import TracebackType
+from typing import Literal
 
 import sqlite_utils
 
@@ -38,14 +40,15 @@ class transaction:
         self._conn = db.conn
         self._path = path
 
-    def __enter__(self):
+    def __enter__(self) -> "transaction":
         try:
             self._conn.execute("BEGIN IMMEDIATE")
         except sqlite3.DatabaseError as exc:
             raise translate_sqlite_error(exc, self._where()) from exc
         return self
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> Literal[False]:
         if exc_type is None:
             try:
                 self._conn.execute("COMMIT")

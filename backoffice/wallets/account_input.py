@@ -145,7 +145,7 @@ def wechat_account(args: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     if args.sub_mch_id:
         public["sub_mch_id"] = check_id("--sub-mch-id", args.sub_mch_id)
     if args.sub_appid:
-        public["sub_appid"] = check_id("--appid", args.sub_appid)
+        public["sub_appid"] = check_id("--sub-appid", args.sub_appid)
     if args.ca:
         public["ca_pem"] = read("--ca", args.ca).decode("utf-8", "replace")
     try:

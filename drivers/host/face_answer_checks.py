@@ -11,7 +11,7 @@ Neither may carry a trade's, a ping's, a batch's or a bill's fields.
 
 from __future__ import annotations
 
-from typing import Mapping
+from typing import Any, Mapping
 
 _FOREIGN = ("out_trade_no", "trade_status", "trade_no", "server_time", "results", "trades",
             "bill_date", "balance", "retry_flag", "action")
@@ -21,13 +21,13 @@ def _whole(value: object) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def _foreign(problems: list[str], payload: Mapping, keys: tuple[str, ...]) -> None:
+def _foreign(problems: list[str], payload: Mapping[str, Any], keys: tuple[str, ...]) -> None:
     for key in keys:
         if key in payload:
             problems.append(f"carries {key!r}, a field of another method's answer")
 
 
-def face_enrol_problems(member_id: str, templates_sent: int, payload: Mapping,
+def face_enrol_problems(member_id: str, templates_sent: int, payload: Mapping[str, Any],
                         success: bool) -> list[str]:
     problems: list[str] = []
     if payload.get("member_id") != member_id:
@@ -44,7 +44,7 @@ def face_enrol_problems(member_id: str, templates_sent: int, payload: Mapping,
     return problems
 
 
-def face_sync_problems(since_version: int, payload: Mapping, success: bool) -> list[str]:
+def face_sync_problems(since_version: int, payload: Mapping[str, Any], success: bool) -> list[str]:
     problems: list[str] = []
     _foreign(problems, payload, _FOREIGN + ("member_id", "templates_stored"))
     echoed = payload.get("since_version")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 from dataclasses import dataclass
 
@@ -46,7 +48,7 @@ class PrintOrder:
     lines: tuple[str, ...]
 
 
-def parse_payment(body: dict, *, max_fen: int) -> PaymentOrder:
+def parse_payment(body: dict[str, Any], *, max_fen: int) -> PaymentOrder:
     where = "PaymentRequest"
     sale = object_field(body, "SaleData", where)
     txn = object_field(sale, "SaleTransactionID", f"{where}.SaleData")
@@ -73,7 +75,7 @@ def parse_payment(body: dict, *, max_fen: int) -> PaymentOrder:
     return PaymentOrder(transaction_id, stamp, fen, code)
 
 
-def parse_reference(body: dict, service: str) -> MessageReference:
+def parse_reference(body: dict[str, Any], service: str) -> MessageReference:
     where = f"{service}Request"
     ref = object_field(body, "MessageReference", where)
     r_where = f"{where}.MessageReference"
@@ -96,7 +98,7 @@ def parse_reference(body: dict, service: str) -> MessageReference:
     return MessageReference(sale_id, service_id, transaction_id)
 
 
-def parse_reversal(body: dict, *, max_fen: int) -> ReversalOrder:
+def parse_reversal(body: dict[str, Any], *, max_fen: int) -> ReversalOrder:
     where = "ReversalRequest"
     original = object_field(body, "OriginalPOITransaction", where)
     poi = object_field(original, "POITransactionID", f"{where}.OriginalPOITransaction")
@@ -117,7 +119,7 @@ def parse_reversal(body: dict, *, max_fen: int) -> ReversalOrder:
     return ReversalOrder(out_trade_no, amount, reason, key)
 
 
-def parse_print(body: dict) -> PrintOrder:
+def parse_print(body: dict[str, Any]) -> PrintOrder:
     where = "PrintRequest.PrintOutput"
     output = object_field(body, "PrintOutput", "PrintRequest")
     document = output.get("DocumentQualifier", "SaleReceipt")
@@ -141,9 +143,9 @@ def parse_print(body: dict) -> PrintOrder:
     return PrintOrder(document, tuple(lines))
 
 
-def parse_reconciliation(body: dict) -> str:
+def parse_reconciliation(body: dict[str, Any]) -> str:
     kind = body.get("ReconciliationType", "SaleReconciliation")
-    if kind not in ("SaleReconciliation", "AcquirerReconciliation"):
+    if not isinstance(kind, str) or kind not in ("SaleReconciliation", "AcquirerReconciliation"):
         raise message_format("ReconciliationRequest.ReconciliationType",
                              "must be SaleReconciliation or AcquirerReconciliation")
     return kind

@@ -50,7 +50,7 @@ EXPECTED = [(1, 2), ("refused", "PAYTERM.FACE_ALREADY_ENROLLED"),
             (1, 1, 0, 1), (2, 0, 1, 0), (True, 2, ["remove"])]
 
 
-def test_the_simulator_tells_the_story(sim, keys_dir, tmp_path):
+def test_the_simulator_tells_the_story(sim, keys_dir, tmp_path):  # noqa: F811
     admin = sim.url.replace("/gateway.do", "")
 
     def erase(member_id: str) -> None:

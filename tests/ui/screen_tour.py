@@ -59,7 +59,7 @@ def astronaut_frame() -> PreviewFrame:
 
 def face(event: str) -> Callable:
     def show(shell) -> None:
-        shell.services.face_pay.script = "wait"
+        shell.services.face_pay.script = "still"
         shell.go("face", amount_fen=1880)
         screen = shell.screen("face")
         screen._on_frame(astronaut_frame())

@@ -53,10 +53,13 @@ def test_step_up_wrong_then_right(make_shell, qtbot):
     start_face(shell, "600")
     qtbot.waitUntil(lambda: shell.current().name == "stepup")
     stepup = shell.screen("stepup")
+    assert "600.00" in stepup.amount_label.text() and "手机号后四位" in stepup.prompt.text()
     stepup.keypad.press("1111")
-    assert "2" in stepup.feedback.text()
+    assert "2" in stepup.prompt.text() and stepup.prompt.text() in shell.voice.announced
     assert shell.current().name == "stepup"
-    stepup.keypad.press("5678")
+    stepup.keypad.press("5")
+    assert "手机号后四位" in stepup.prompt.text()        # typing again: the prompt is back
+    stepup.keypad.press("678")
     assert shell.current().name == "confirm"
 
 

@@ -126,6 +126,7 @@ class RunningApi:
         if self.serial is not None:
             self.serial.stop()
             self.serial = None
+        self.engine.deps.events.close()     # ends the POS displays' event streams
         self.server.stop()
         self.engine.close()
 

@@ -126,7 +126,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "face.other_way": ("可改用付款码支付", "You can pay with a payment code instead"),
     "face.retry": ("再试一次", "Try again"),
     "face.code_instead": ("使用付款码", "Use a payment code"),
-    "stepup.prompt": ("支付 {amount}，请输入手机号后四位", "Paying {amount}: last 4 digits of your phone"),
+    "stepup.prompt": ("请输入手机号后四位", "Last 4 digits of your phone"),
     "stepup.wrong": ("号码不正确，还可尝试 {tries} 次", "Wrong digits, {tries} tries left"),
     "stepup.failed": ("验证未通过，请改用付款码", "Not verified: please pay with a payment code"),
     "confirm.question": ("确认支付", "Confirm the payment of"),

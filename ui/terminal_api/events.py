@@ -2,7 +2,8 @@
 
 Every subscriber (a server-sent-event stream) has its own bounded queue: a slow display
 never slows a payment; when its queue is full the oldest event goes and the next one it
-gets says how many it missed (``Dropped``).
+gets says how many it missed (``Dropped``). ``EventHub.close`` (the API stopping) ends
+every stream at once, so a connected display never holds up a shutdown.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import time
 
 log = logging.getLogger(__name__)
 MAX_QUEUED = 100
+_END: dict = {}              # put in a subscriber's queue when the hub closes
 
 
 class Subscription:
@@ -23,10 +25,18 @@ class Subscription:
         self.sale_id = sale_id
         self._queue: queue.Queue[dict] = queue.Queue(MAX_QUEUED)
         self._dropped = 0
+        self.ended = False
+
+    def end(self) -> None:
+        self.ended = True
+        self._put(_END)
 
     def offer(self, event: dict) -> None:
         if self.sale_id and event.get("SaleID") != self.sale_id:
             return
+        self._put(event)
+
+    def _put(self, event: dict) -> None:
         while True:
             try:
                 self._queue.put_nowait(event)
@@ -39,9 +49,14 @@ class Subscription:
                     pass
 
     def next(self, timeout_s: float) -> dict | None:
+        """The next event, or None after ``timeout_s`` or once the hub closed."""
+        if self.ended:
+            return None
         try:
             event = self._queue.get(timeout=timeout_s)
         except queue.Empty:
+            return None
+        if event is _END:
             return None
         if self._dropped:
             event = {**event, "Dropped": self._dropped}
@@ -58,12 +73,24 @@ class EventHub:
         self._subs: list[Subscription] = []
         self._ids = itertools.count(1)
         self._listeners: list = []
+        self._closed = False
 
     def subscribe(self, sale_id: str | None = None) -> Subscription:
         sub = Subscription(self, sale_id)
         with self._lock:
-            self._subs.append(sub)
+            if self._closed:
+                sub.ended = True
+            else:
+                self._subs.append(sub)
         return sub
+
+    def close(self) -> None:
+        """End every stream now (and any that subscribes later)."""
+        with self._lock:
+            self._closed = True
+            subs, self._subs = self._subs, []
+        for sub in subs:
+            sub.end()
 
     def unsubscribe(self, sub: Subscription) -> None:
         with self._lock:

@@ -32,6 +32,7 @@ PATH = "/terminal-api"
 JSON_TYPE = "application/json;charset=utf-8"
 TIMEOUT_HEADER = "payterm-timeout"
 KEEPALIVE_S = 15.0
+EVENT_POLL_S = 1.0           # how often a stream notices a hang-up or a shutdown
 
 
 def dumps(data: dict) -> bytes:
@@ -99,13 +100,18 @@ def build_app(api: TerminalApi, auth: BearerAuth) -> Starlette:
         async def stream():
             try:
                 yield b": payterm progress events\n\n"
+                quiet_s = 0.0
                 while True:
-                    event = await run_in_threadpool(sub.next, KEEPALIVE_S)
-                    if await request.is_disconnected():
+                    event = await run_in_threadpool(sub.next, EVENT_POLL_S)
+                    if sub.ended or await request.is_disconnected():
                         return
                     if event is None:
-                        yield b": keepalive\n\n"
+                        quiet_s += EVENT_POLL_S
+                        if quiet_s >= KEEPALIVE_S:
+                            quiet_s = 0.0
+                            yield b": keepalive\n\n"
                         continue
+                    quiet_s = 0.0
                     yield (f"id: {event['EventID']}\nevent: {event['Event']}\n"
                            ).encode() + b"data: " + dumps(event) + b"\n\n"
             finally:

@@ -12,6 +12,8 @@ deletion. This is a test host: its templates are not encrypted.
 
 from __future__ import annotations
 
+from typing import Any
+
 import base64
 import binascii
 import hashlib
@@ -44,7 +46,7 @@ class FaceGallery:
                 if statement.strip():
                     db.execute(statement)
 
-    def enrol(self, biz: dict, now: float) -> Reply:
+    def enrol(self, biz: dict[str, Any], now: float) -> Reply:
         member_id = biz_fields.text(biz, "member_id", max_len=32)
         template_version = biz_fields.text(biz, "template_version")
         templates = _templates(biz)
@@ -90,7 +92,7 @@ class FaceGallery:
                        "VALUES (?, 'erase', ?)", [member_id, now])
         return erased
 
-    def sync(self, biz: dict, now: float) -> Reply:
+    def sync(self, biz: dict[str, Any], now: float) -> Reply:
         since = biz.get("since_version")
         if isinstance(since, bool) or not isinstance(since, int) or since < 0:
             raise biz_fields.BadField("isv.invalid-parameter",
@@ -124,7 +126,7 @@ class FaceGallery:
                        changes=changes)
 
 
-def _templates(biz: dict) -> list[bytes]:
+def _templates(biz: dict[str, Any]) -> list[bytes]:
     raw = biz.get("templates")
     if not isinstance(raw, list) or not 1 <= len(raw) <= MAX_TEMPLATES:
         raise biz_fields.BadField("isv.invalid-parameter",

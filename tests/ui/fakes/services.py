@@ -204,7 +204,8 @@ class FakeCamera:
 @dataclass
 class FakeFacePay:
     bridge: object          # the ServiceBridge's poster
-    #: "match", "step_up" or "fail"
+    #: "match", "step_up", "fail", "wait" (prompts, then nothing) or "still" (nothing:
+    #: the screen shows only what the test sends it)
     script: str = "match"
     available: bool = True
     started: list = field(default_factory=list)
@@ -219,6 +220,8 @@ class FakeFacePay:
         script = self.script
 
         def run():
+            if script == "still":
+                return
             self.bridge.face_progressed.emit(FaceProgress("looking", "请靠近一点 / Please come closer"))
             self.bridge.face_progressed.emit(FaceProgress("challenge", "", "blink"))
             if script == "fail":

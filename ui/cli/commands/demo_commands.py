@@ -11,6 +11,9 @@ def register(sub) -> None:
     demo = sub.add_parser("demo", help="run the demo (simulated devices and host)")
     demo.add_argument("--headless", action="store_true",
                       help="no window: take payments through every outcome and print a summary")
+    demo.add_argument("--backoffice", action="store_true",
+                      help="wallet codes charged through payterm-backoffice and its Alipay "
+                           "and WeChat Pay sandboxes (headless)")
     demo.add_argument("--mode", choices=("cashier", "kiosk"), default=None,
                       help="which screen the GUI demo opens on")
     demo.add_argument("--autopilot", action="store_true",
@@ -27,6 +30,9 @@ def has_display(env=os.environ) -> bool:
 
 def demo_command(args, ctx) -> int:
     from ui.demo.headless import run_headless_demo
+    if args.backoffice:
+        from ui.demo.backoffice_wallets import run_backoffice_wallet_demo
+        return run_backoffice_wallet_demo(args)
     if args.headless:
         return run_headless_demo(args, ctx)
     if not has_display():

@@ -8,7 +8,7 @@ import time
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout
+from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QVBoxLayout
 
 from terminal.money import format_amount
 from ui.kiosk.screens.base import Screen, button, label
@@ -47,12 +47,17 @@ class FaceScreen(Screen):
         self.cancel_button = button("face_cancel")
         self.cancel_button.clicked.connect(shell.go_home)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.amount_label)
+        # Cancel in the top corner (as on counter face-pay devices), the amount centred
+        # over the whole width, so "pay with a code" has the bottom to itself.
+        top = QGridLayout()
+        top.addWidget(self.amount_label, 0, 0, 1, 3)
+        top.addWidget(self.cancel_button, 0, 0, Qt.AlignmentFlag.AlignLeft)
+        top.setColumnStretch(1, 1)
+        layout.addLayout(top)
         layout.addWidget(self.prompt)
         layout.addWidget(self.camera_view, 1)
         layout.addWidget(self.countdown)
         row = QHBoxLayout()
-        row.addWidget(self.cancel_button)
         row.addWidget(self.retry_button, 1)
         row.addWidget(self.code_button, 2)
         layout.addLayout(row)

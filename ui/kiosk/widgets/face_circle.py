@@ -90,6 +90,9 @@ class FaceCircle(QWidget):
             x1, y1, x2, y2 = frame.face_box
             cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
             span = max(x2 - x1, y2 - y1) * 1.8
+            # Keep the circle on the picture where it can: no dark band at an edge.
+            cx = _inside(cx, span / 2, image.width())
+            cy = _inside(cy, span / 2, image.height())
         else:
             cx, cy = image.width() / 2, image.height() / 2
             span = min(image.width(), image.height())
@@ -101,3 +104,11 @@ class FaceCircle(QWidget):
         transform.translate(-cx, -cy)
         painter.setTransform(transform, True)
         painter.drawImage(0, 0, image)
+
+
+def _inside(centre: float, half: float, size: int) -> float:
+    """``centre`` moved so ``centre ± half`` stays within 0..size (if it can: a face
+    closer than the picture is wide stays centred)."""
+    if 2 * half >= size:
+        return centre
+    return min(max(centre, half), size - half)
