@@ -156,7 +156,7 @@ class RawCaller:
 class ServeProcess:
     """``payterm-backoffice serve`` as a separate process group (for kills and e2e)."""
 
-    def __init__(self, data_dir: Path, database_url: str, *, workers: int = 1,
+    def __init__(self, data_dir: Path, database_url: str | None, *, workers: int = 1,
                  env: dict[str, str] | None = None, preexec: Callable[[], None] | None = None,
                  log_path: Path | None = None, port: int | None = None) -> None:
         self.port = port or free_port()
@@ -165,7 +165,8 @@ class ServeProcess:
         full_env = {**os.environ, "PAYTERM_BACKOFFICE_DATA_DIR": str(data_dir), **(env or {})}
         self._log = open(self.log_path, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "backoffice", "serve", "--database", database_url,
+            [sys.executable, "-m", "backoffice", "serve",
+             *(["--database", database_url] if database_url else []),   # None: the default
              "--listen", f"127.0.0.1:{self.port}", "--workers", str(workers)],
             cwd=REPO, env=full_env, stdout=self._log, stderr=self._log,
             start_new_session=True, preexec_fn=preexec)

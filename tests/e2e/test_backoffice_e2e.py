@@ -30,27 +30,32 @@ def run(args: list[str], env: dict[str, str], *, check: bool = True) -> dict:
     "sqlite", pytest.param("postgresql", marks=[pytest.mark.postgres, pytest.mark.slow])])
 def test_terminal_pays_offline_syncs_and_closes_the_day(backend, request, tmp_path: Path):
     bo_dir, term_dir = tmp_path / "bo", tmp_path / "term"
-    if backend == "sqlite":
-        database = f"sqlite:///{bo_dir / 'backoffice.db'}"
-    else:
-        database = request.getfixturevalue("pg_server").create_database("e2e_terminal")
-        run(["-m", "backoffice", "migrate", "--database", database],
-            {**os.environ, "PAYTERM_BACKOFFICE_DATA_DIR": str(bo_dir)})
     base = {k: v for k, v in os.environ.items() if not k.startswith("PAYTERM")}
     bo_env = {**base, "PAYTERM_BACKOFFICE_DATA_DIR": str(bo_dir)}
+    if backend == "sqlite":
+        # One shop, as the README says: one command with a data directory, nothing
+        # before it (serve makes the key pair and the embedded database itself).
+        serve = ServeProcess(bo_dir, None, workers=2, env={"PAYTERM_BACKOFFICE_DATABASE": ""})
+        assert (bo_dir / "backoffice.db").exists()
+        on_database: list[str] = []
+    else:
+        database = request.getfixturevalue("pg_server").create_database("e2e_terminal")
+        run(["-m", "backoffice", "migrate", "--database", database], bo_env)
+        on_database = ["--database", database]
     office = ["-m", "backoffice"]
     terminal = ["-m", "ui.cli.main", "--data-dir", str(term_dir)]
 
     run([*terminal, "keys", "generate"], base)
-    key = run([*office, "keys", "show", "--json", "--database", database], bo_env)
+    key = run([*office, "keys", "show", "--json", *on_database], bo_env)
     (term_dir / "keys" / "host_public.pem").write_text(key["public_key_pem"])
     run([*office, "terminal", "add", "--id", "T0001", "--public-key",
          str(term_dir / "keys" / "terminal_public.pem"), "--store", "S1", "--json",
-         "--database", database], bo_env)
+         *on_database], bo_env)
     run([*office, "member", "add", "--id", "M1", "--phone", "13800001234", "--balance",
-         "100.00", "--store", "S1", "--database", database], bo_env)
+         "100.00", "--store", "S1", *on_database], bo_env)
 
-    serve = ServeProcess(bo_dir, database, workers=2)
+    if backend != "sqlite":
+        serve = ServeProcess(bo_dir, database, workers=2)
     try:
         env = {**base, "PAYTERM__HOST__BASE_URL": serve.url,
                "PAYTERM__TERMINAL__TERMINAL_ID": "T0001"}
@@ -72,11 +77,9 @@ def test_terminal_pays_offline_syncs_and_closes_the_day(backend, request, tmp_pa
         eod = run([*terminal, "eod", "--json"], env)
         assert eod["closed"], eod
         assert eod["reconciliation"]["balanced"], eod
-        member = run([*office, "member", "show", "M1", "--json", "--database", database],
-                     bo_env)
+        member = run([*office, "member", "show", "M1", "--json", *on_database], bo_env)
         assert member["balance"] == "82.66"                       # 100 - 12.34 - 5.00
-        bill = run([*office, "bill", "--json", "--store", "S1", "--database", database],
-                   bo_env)
+        bill = run([*office, "bill", "--json", "--store", "S1", *on_database], bo_env)
         got = sorted((t["tender"], t["total_amount"], t["offline"]) for t in bill["trades"])
         assert got == [("cash", "3.00", True), ("member", "12.34", False),
                        ("member", "5.00", True)], (got, status)
