@@ -16,6 +16,7 @@ from terminal.attempt import Tender
 from terminal.settings.model import Settings
 from tests.backoffice.harness import in_transaction
 from tests.contract.offline.conftest import Store
+from tests.fakes.status_runtime import StatusRuntime
 from ui.services.ping_report import (DIAG_SUMMARY_FILE, ReportingPing, diag_summary,
                                      load_diag_summary, ping_report, save_diag_summary,
                                      terminal_version)
@@ -80,38 +81,13 @@ def test_no_summary_yet_means_no_diag_field(store):
         "count": 0, "amount": "0.00", "oldest_created_at": None}
 
 
-class Runtime:
-    """Just what the kiosk's StatusService asks of its ServiceResources."""
-
-    def __init__(self, store, client, data_dir) -> None:
-        from terminal.clock import SystemClock
-        from terminal.connectivity import ConnectivityMonitor
-        self.settings = Settings()
-        self.monitor = ConnectivityMonitor(self.settings.offline, SystemClock())
-        self.data_dir = data_dir
-        self.host_problem = ""
-        self.statuses: list = []
-        self.bridge = type("Bridge", (), {"status_changed": type("Signal", (), {
-            "emit": lambda _self, status: self.statuses.append(status)})()})()
-        self._store, self._client = store, client
-
-    def worker(self, name):
-        return type("Worker", (), {"stop": lambda _self: None})()
-
-    def host(self):
-        return self._client
-
-    def journal(self, worker):
-        return self._store.journal
-
-
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_the_kiosks_status_refresh_is_the_heartbeat_that_carries_the_report(
         backoffice, client, store):
     from ui.services.records_service import StatusService
     store.outbox.enqueue(terminal_id="T0001", tender=Tender.CASH, amount_fen=300,
                          subject="offline", now=time.time())
-    runtime = Runtime(store, client, store.path.parent)
+    runtime = StatusRuntime(store.journal, client, store.path.parent)
     StatusService(runtime)._refresh()          # what its worker thread runs every few s
     assert runtime.statuses and runtime.statuses[-1].host_online
     assert (row(backoffice).backlog_count, row(backoffice).backlog_fen) == (1, 300)
