@@ -106,7 +106,7 @@ class WireCapture:
                 lines.append(f"    {hex_text:<{_HEX_PER_LINE * 3 - 1}}  |{ascii_text}|")
         return ("\n".join(lines) + "\n").encode("utf-8")
 
-    def dump(self, path: str | os.PathLike) -> Path:
+    def dump(self, path: str | os.PathLike[str]) -> Path:
         """Write ``snapshot()`` to ``path`` (mode 0600, replaced atomically); returns it."""
         target = Path(path)
         target.parent.mkdir(parents=True, exist_ok=True)

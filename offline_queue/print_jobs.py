@@ -19,6 +19,7 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Sequence, cast
 
 import sqlite_utils
 
@@ -134,7 +135,8 @@ class PrintJobStore:
                                  "receipt is already waiting to print")
             self.db.execute("UPDATE print_jobs SET state = ?, updated_at = ? WHERE job_id = ?",
                             [QUEUED, time.time(), job.job_id])
-        return self.get(job.job_id)
+        # The row was just set back to queued in the same store: it is there.
+        return cast(PrintJob, self.get(job.job_id))
 
     def get(self, job_id: str) -> PrintJob | None:
         return self._one("SELECT * FROM print_jobs WHERE job_id = ?", [job_id])
@@ -161,10 +163,10 @@ class PrintJobStore:
             if cursor.rowcount != 1:
                 raise QueueError(f"print job {job_id!r} is not {from_state}")
 
-    def _tx(self):
+    def _tx(self) -> transaction:
         return transaction(self.db)
 
-    def _one(self, sql: str, params: list) -> PrintJob | None:
+    def _one(self, sql: str, params: list[object]) -> PrintJob | None:
         try:
             cursor = self.db.execute(sql, params)
             row = cursor.fetchone()
@@ -175,9 +177,9 @@ class PrintJobStore:
         names = [d[0] for d in cursor.description]
         return self._job(row, names)
 
-    def _job(self, row, names=None) -> PrintJob:
+    def _job(self, row: Sequence[object], names: list[str] | None = None) -> PrintJob:
         names = names or [c.name for c in self.db["print_jobs"].columns]
-        data = dict(zip(names, row))
+        data: dict[str, Any] = dict(zip(names, row))
         return PrintJob(job_id=data["job_id"], state=data["state"], sends=data["sends"],
                         reprint_count=data["reprint_count"], last_error=data["last_error"],
                         receipt=receipt_from_dict(json.loads(data["receipt_json"])),

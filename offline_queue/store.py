@@ -13,7 +13,7 @@ import os
 import sqlite3
 import time
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, TypeVar
 
 import sqlite_utils
 
@@ -23,6 +23,7 @@ from terminal.errors import QueueError, StorageFull, StoreCorrupt
 __all__ = ["open_store", "transaction", "translate_sqlite_error", "free_disk_bytes"]
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 #: Modules that each define ``MIGRATIONS = [(name, function(db)), ...]``. Names are
 #: global and applied once, in the order listed here and then within each module.
@@ -81,7 +82,7 @@ def open_store(path: Path, *, busy_timeout_ms: int = 5000, check_integrity: bool
         raise translate_sqlite_error(exc, path) from exc
 
 
-def _retry_when_locked(step: Callable, deadline: float):
+def _retry_when_locked(step: Callable[[], _T], deadline: float) -> _T:
     """Run ``step``, again after a short pause while SQLite says "locked", until
     ``deadline``. When several connections create a new store at the same moment SQLite
     answers some of them "locked" at once, without waiting on busy_timeout (it does

@@ -94,7 +94,7 @@ def answer_problems(asked: Asked, payload: Mapping[str, object], *,
 
 
 # -- field helpers ---------------------------------------------------------------------
-def _echo(problems: list[str], payload: Mapping, key: str, expected: str, *,
+def _echo(problems: list[str], payload: Mapping[str, object], key: str, expected: str, *,
           required: bool) -> None:
     value = payload.get(key)
     if value is None:
@@ -114,7 +114,7 @@ def parse_amount(value: object) -> int | None:
         return None
 
 
-def _amount(problems: list[str], payload: Mapping, key: str, expected_fen: int | None, *,
+def _amount(problems: list[str], payload: Mapping[str, object], key: str, expected_fen: int | None, *,
             required: bool) -> int | None:
     """Check ``key`` is a yuan amount (equal to ``expected_fen`` when given)."""
     value = payload.get(key)
@@ -131,13 +131,13 @@ def _amount(problems: list[str], payload: Mapping, key: str, expected_fen: int |
     return fen
 
 
-def _non_empty(problems: list[str], payload: Mapping, key: str) -> None:
+def _non_empty(problems: list[str], payload: Mapping[str, object], key: str) -> None:
     value = payload.get(key)
     if not isinstance(value, str) or not value.strip():
         problems.append(f"{key} missing or empty")
 
 
-def _foreign(problems: list[str], payload: Mapping, keys: tuple[str, ...]) -> None:
+def _foreign(problems: list[str], payload: Mapping[str, object], keys: tuple[str, ...]) -> None:
     for key in keys:
         if key in payload:
             problems.append(f"carries {key!r}, a field of another method's answer")
@@ -149,7 +149,7 @@ def _short(value: object) -> str:
 
 
 # -- per method ----------------------------------------------------------------------------
-def _pay(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> None:
+def _pay(asked: Asked, payload: Mapping[str, object], code: str, problems: list[str]) -> None:
     member = asked.method == METHOD_MEMBER_PAY
     _echo(problems, payload, "out_trade_no", asked.out_trade_no, required=True)
     answered = code in _SUCCESS_CODES
@@ -170,7 +170,7 @@ def _pay(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> None
     _foreign(problems, payload, foreign if member else foreign + ("member_id",))
 
 
-def _query(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> None:
+def _query(asked: Asked, payload: Mapping[str, object], code: str, problems: list[str]) -> None:
     _echo(problems, payload, "out_trade_no", asked.out_trade_no, required=True)
     if code == CODE_SUCCESS:
         status = payload.get("trade_status")
@@ -182,7 +182,7 @@ def _query(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> No
                                  "server_time", "results", "trades", "bill_date", "balance"))
 
 
-def _cancel(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> None:
+def _cancel(asked: Asked, payload: Mapping[str, object], code: str, problems: list[str]) -> None:
     _echo(problems, payload, "out_trade_no", asked.out_trade_no, required=True)
     flag = payload.get("retry_flag")
     if flag is None and code == CODE_SUCCESS:
@@ -196,7 +196,7 @@ def _cancel(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> N
                                  "bill_date", "balance", "total_amount"))
 
 
-def _refund(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> None:
+def _refund(asked: Asked, payload: Mapping[str, object], code: str, problems: list[str]) -> None:
     _echo(problems, payload, "out_trade_no", asked.out_trade_no, required=True)
     # Alipay itself (host.alipay_direct) names neither; the back office echoes both.
     _echo(problems, payload, "out_request_no", asked.out_request_no,
@@ -213,14 +213,14 @@ def _refund(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> N
                                  "results", "trades", "bill_date", "balance"))
 
 
-def _balance(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> None:
+def _balance(asked: Asked, payload: Mapping[str, object], code: str, problems: list[str]) -> None:
     _echo(problems, payload, "member_id", asked.member_id, required=True)
     _amount(problems, payload, "balance", None, required=code == CODE_SUCCESS)
     _foreign(problems, payload, ("out_trade_no", "trade_status", "trade_no", "server_time",
                                  "results", "trades", "bill_date", "retry_flag", "action"))
 
 
-def _ping(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> None:
+def _ping(asked: Asked, payload: Mapping[str, object], code: str, problems: list[str]) -> None:
     if code == CODE_SUCCESS:
         value = payload.get("server_time")
         try:
@@ -235,7 +235,7 @@ def _ping(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> Non
                                  "action"))
 
 
-def _batch(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> None:
+def _batch(asked: Asked, payload: Mapping[str, object], code: str, problems: list[str]) -> None:
     _foreign(problems, payload, ("out_trade_no", "trade_status", "server_time", "trades",
                                  "bill_date", "balance", "retry_flag", "action"))
     if code != CODE_SUCCESS:
@@ -269,7 +269,7 @@ def _batch(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> No
         problems.append(f"no result for {len(missing)} record(s) sent, e.g. {missing[0]}")
 
 
-def _bill(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> None:
+def _bill(asked: Asked, payload: Mapping[str, object], code: str, problems: list[str]) -> None:
     _foreign(problems, payload, ("out_trade_no", "trade_status", "server_time", "results",
                                  "balance", "retry_flag", "action"))
     _echo(problems, payload, "bill_date", asked.bill_date, required=code == CODE_SUCCESS)
@@ -277,16 +277,16 @@ def _bill(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> Non
         problems.append("trades missing")
 
 
-def _face_enrol(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> None:
+def _face_enrol(asked: Asked, payload: Mapping[str, object], code: str, problems: list[str]) -> None:
     problems += face_enrol_problems(asked.member_id, asked.templates_sent, payload,
                                     code == CODE_SUCCESS)
 
 
-def _face_sync(asked: Asked, payload: Mapping, code: str, problems: list[str]) -> None:
+def _face_sync(asked: Asked, payload: Mapping[str, object], code: str, problems: list[str]) -> None:
     problems += face_sync_problems(asked.since_version, payload, code == CODE_SUCCESS)
 
 
-_RULES: dict[str, Callable[[Asked, Mapping, str, list[str]], None]] = {
+_RULES: dict[str, Callable[[Asked, Mapping[str, object], str, list[str]], None]] = {
     METHOD_PAY: _pay, METHOD_MEMBER_PAY: _pay, METHOD_QUERY: _query, METHOD_CANCEL: _cancel,
     METHOD_REFUND: _refund, METHOD_MEMBER_BALANCE: _balance, METHOD_PING: _ping,
     METHOD_BATCH_UPLOAD: _batch, METHOD_BILL_DAILY: _bill,

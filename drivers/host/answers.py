@@ -7,6 +7,7 @@ UNKNOWN (pay) or OutcomeUnknown (the rest), and the caller resolves it by query.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from terminal.errors import HostRejected, OutcomeUnknown
 from terminal.host_batch_messages import (BatchItemResult, BatchOutcome, DailyStatement,
@@ -26,7 +27,7 @@ _PAY_SUBS_NOT_FINAL = frozenset({"ACQ.SYSTEM_ERROR", "ACQ.TRADE_HAS_SUCCESS",
                                  "ACQ.TRADE_HAS_CLOSE"})
 
 
-def _fen(payload: dict, key: str) -> int:
+def _fen(payload: dict[str, Any], key: str) -> int:
     value = payload.get(key)
     if value in (None, ""):
         return 0
@@ -36,7 +37,7 @@ def _fen(payload: dict, key: str) -> int:
         raise OutcomeUnknown(f"host answer has a bad amount in {key!r}") from None
 
 
-def _rejected(payload: dict, method: str) -> HostRejected:
+def _rejected(payload: dict[str, Any], method: str) -> HostRejected:
     sub_code = str(payload.get("sub_code", ""))
     # 40006: the host refuses this terminal's identity; say why in both languages.
     meaning = terminal_refusal_text(sub_code) if payload.get("code") == \
@@ -48,7 +49,7 @@ def _rejected(payload: dict, method: str) -> HostRejected:
         sub_msg=str(payload.get("sub_msg", "")), user_message=meaning)
 
 
-def pay_answer(payload: dict, method: str = "alipay.trade.pay") -> PayAnswer:
+def pay_answer(payload: dict[str, Any], method: str = "alipay.trade.pay") -> PayAnswer:
     """10000 approved, 10003 waiting, 20000 unknown, 40004 declined; others refused."""
     code = payload["code"]
     sub_code = str(payload.get("sub_code", ""))
@@ -69,7 +70,7 @@ def pay_answer(payload: dict, method: str = "alipay.trade.pay") -> PayAnswer:
                      buyer_id=str(payload.get("buyer_user_id", "")))
 
 
-def query_answer(payload: dict) -> QueryAnswer:
+def query_answer(payload: dict[str, Any]) -> QueryAnswer:
     code = payload["code"]
     sub_code = str(payload.get("sub_code", ""))
     if code == CODE_SUCCESS:
@@ -91,7 +92,7 @@ def query_answer(payload: dict) -> QueryAnswer:
     raise _rejected(payload, "alipay.trade.query")
 
 
-def cancel_answer(payload: dict) -> CancelAnswer:
+def cancel_answer(payload: dict[str, Any]) -> CancelAnswer:
     """``done`` on success (or nothing to cancel); ``retry`` when the host asks for it."""
     code = payload["code"]
     sub_code = str(payload.get("sub_code", ""))
@@ -109,7 +110,7 @@ def cancel_answer(payload: dict) -> CancelAnswer:
     raise _rejected(payload, "alipay.trade.cancel")
 
 
-def refund_answer(payload: dict, refund_fen: int) -> RefundAnswer:
+def refund_answer(payload: dict[str, Any], refund_fen: int) -> RefundAnswer:
     code = payload["code"]
     sub_code = str(payload.get("sub_code", ""))
     if code == CODE_SUCCESS:
@@ -124,7 +125,7 @@ def refund_answer(payload: dict, refund_fen: int) -> RefundAnswer:
     raise _rejected(payload, "alipay.trade.refund")
 
 
-def balance_fen(payload: dict) -> int:
+def balance_fen(payload: dict[str, Any]) -> int:
     code = payload["code"]
     if code == CODE_SUCCESS:
         if "balance" not in payload:
@@ -135,7 +136,7 @@ def balance_fen(payload: dict) -> int:
     raise _rejected(payload, "payterm.member.balance")
 
 
-def require_success(payload: dict, method: str) -> dict:
+def require_success(payload: dict[str, Any], method: str) -> dict[str, Any]:
     code = payload["code"]
     if code == CODE_SUCCESS:
         return payload
@@ -144,7 +145,7 @@ def require_success(payload: dict, method: str) -> dict:
     raise _rejected(payload, method)
 
 
-def batch_results(payload: dict, sent: list[str]) -> list[BatchItemResult]:
+def batch_results(payload: dict[str, Any], sent: list[str]) -> list[BatchItemResult]:
     """Per-record results in the order sent; an answer that does not cover exactly the
     records sent is garbage (OutcomeUnknown: sending the batch again is safe)."""
     items = require_success(payload, "payterm.offline.batch_upload").get("results")
@@ -166,7 +167,7 @@ def batch_results(payload: dict, sent: list[str]) -> list[BatchItemResult]:
     return [by_no[no] for no in sent]
 
 
-def daily_statement(payload: dict, terminal_id: str, day: date) -> DailyStatement:
+def daily_statement(payload: dict[str, Any], terminal_id: str, day: date) -> DailyStatement:
     trades = require_success(payload, "payterm.bill.daily").get("trades")
     if not isinstance(trades, list):
         raise OutcomeUnknown("daily bill answer has no trades list")

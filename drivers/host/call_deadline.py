@@ -12,6 +12,7 @@ synchronous network backend inside httpx's pool; ``deadline_transport`` builds i
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 import typing
@@ -43,7 +44,7 @@ class DeadlineBackend(httpcore.NetworkBackend):
     def time_left(self, timeout: float | None, error: type[Exception]) -> float | None:
         """``timeout`` cut to what is left of this thread's deadline; raises ``error``
         when nothing is left."""
-        at = getattr(self._local, "at", None)
+        at: float | None = getattr(self._local, "at", None)
         if at is None:
             return timeout
         left = at - time.monotonic()
@@ -87,7 +88,7 @@ class _DeadlineStream(httpcore.NetworkStream):
     def close(self) -> None:
         self._inner.close()
 
-    def start_tls(self, ssl_context, server_hostname: str | None = None,
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
                   timeout: float | None = None) -> httpcore.NetworkStream:
         upgraded = self._inner.start_tls(
             ssl_context, server_hostname,
@@ -107,7 +108,8 @@ def deadline_transport(limits: httpx.Limits) -> tuple[httpx.HTTPTransport, Deadl
     deadline end to end, so an upgrade that breaks this is caught).
     """
     transport = httpx.HTTPTransport(limits=limits, trust_env=False)
-    pool = getattr(transport, "_pool", None)
+    # httpcore's private pool: typed as Any on purpose, its shape is checked just below.
+    pool: typing.Any = getattr(transport, "_pool", None)
     if not isinstance(getattr(pool, "_network_backend", None), httpcore.NetworkBackend):
         raise RuntimeError("this httpx/httpcore version does not expose its network "
                            "backend; the host call deadline cannot be enforced")

@@ -23,7 +23,7 @@ import logging
 import time
 from datetime import date
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Sequence
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
@@ -103,7 +103,7 @@ class HostClient(FaceHostCalls):
     def __enter__(self) -> "HostClient":
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.close()
 
     # -- PaymentHost -------------------------------------------------------------------
@@ -158,7 +158,7 @@ class HostClient(FaceHostCalls):
         return answers.balance_fen(payload)
 
     # -- HostHealth --------------------------------------------------------------------
-    def ping(self, report: dict | None = None) -> PingAnswer:
+    def ping(self, report: dict[str, Any] | None = None) -> PingAnswer:
         """``report``: optional ``version``, ``offline_backlog``, ``diag`` for the back
         office (docs/backoffice.md, "Ping")."""
         started = time.monotonic()
@@ -196,12 +196,12 @@ class HostClient(FaceHostCalls):
         return answers.daily_statement(payload, self._terminal_id, day)
 
     # -- transport -----------------------------------------------------------------------
-    def _asked(self, method: str, **echo) -> Asked:
+    def _asked(self, method: str, **echo: Any) -> Asked:
         return Asked(method, self._terminal_id, terminal_echo=not self._settings.alipay_direct,
                      **echo)
 
-    def _call(self, method: str, biz: dict, asked: Asked, *,
-              connect_retries: int = 0) -> dict:
+    def _call(self, method: str, biz: dict[str, Any], asked: Asked, *,
+              connect_retries: int = 0) -> dict[str, Any]:
         """One signed POST whose answer is checked against ``asked`` (raises
         AnswerInconsistent when it is not about the request), with up to
         ``connect_retries`` more tries when it could not connect (only then is a resend
@@ -235,8 +235,8 @@ class HostClient(FaceHostCalls):
                     raise
                 answer_lost_retried = True
 
-    def _post_once(self, method: str, biz: dict, asked: Asked, subject_ref: str,
-                   deadline: float) -> dict:
+    def _post_once(self, method: str, biz: dict[str, Any], asked: Asked, subject_ref: str,
+                   deadline: float) -> dict[str, Any]:
         params = signed_request(method, biz, app_id=self._settings.app_id,
                                 private_key=self._private_key,
                                 now_epoch_s=self._wall_clock())
@@ -318,7 +318,7 @@ class HostClient(FaceHostCalls):
 
 
 def open_host_client(settings: HostSettings, *, terminal_id: str, data_dir: Path,
-                     **kwargs) -> HostClient:
+                     **kwargs: Any) -> HostClient:
     """Build a client from settings, key paths relative to ``data_dir``. Raises
     ConfigError naming the key when a key file is missing or unusable."""
     def resolve(relative: str) -> Path:

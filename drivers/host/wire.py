@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Mapping
+from typing import Any, Mapping
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
@@ -71,11 +71,11 @@ class SignedAnswer:
     """A verified answer object and whether it came as the gateway's ``error_response``
     instead of the method's own member (then only a refusal can be believed)."""
 
-    payload: dict
+    payload: dict[str, Any]
     under_error_key: bool
 
 
-def parse_signed_response(body: str, method: str, public_key: RSAPublicKey) -> dict:
+def parse_signed_response(body: str, method: str, public_key: RSAPublicKey) -> dict[str, Any]:
     """The verified answer object of ``method`` (or the gateway's ``error_response``)."""
     return parse_signed_answer(body, method, public_key).payload
 
