@@ -115,6 +115,18 @@ def eod(shell) -> None:
     shell.screen("eod").close_day()
 
 
+def pos_sale(event: str = "", state: str = "", message: str = "") -> Callable:
+    """The screen a POS-started payment takes over (issue 13), at a step of its run."""
+    def show(shell) -> None:
+        sale = {"sale_id": "LANE-01", "transaction_id": "TOUR-1", "amount_fen": 4999999}
+        shell.go("pos_payment", sale=sale, link=None)
+        if event:
+            shell.screen("pos_payment").on_progress({
+                "TransactionID": "TOUR-1", "Event": event, "State": state,
+                "Message": message})
+    return show
+
+
 def presented(shell) -> None:
     shell.go("attract")
     shell.screen("attract").present_amount(1880)
@@ -128,6 +140,13 @@ SHOPPER_STATES = [
     State("face_challenge", "kiosk", "shopper", face("challenge")),
     State("face_failed", "kiosk", "shopper", face("failed")),
     State("scan", "kiosk", "shopper", went("scan", amount_fen=1880)),
+    State("pos_payment", "kiosk", "shopper", pos_sale()),
+    State("pos_payment_password", "kiosk", "shopper", pos_sale("WaitingForPassword")),
+    State("pos_payment_approved", "kiosk", "shopper", pos_sale(
+        "Finished", "approved", "支付成功 ￥49999.99 / Payment approved ￥49999.99")),
+    State("pos_payment_declined", "kiosk", "shopper", pos_sale(
+        "Finished", "declined", "支付失败：余额不足，请换一张卡或其他方式 / Payment "
+        "declined: insufficient balance, please use another card or way to pay")),
     State("stepup", "kiosk", "shopper", went("stepup", amount_fen=60000, match=MATCH)),
     State("confirm", "kiosk", "shopper", lambda shell: shell.go(
         "confirm", amount_fen=1880, match=MATCH, thumbnail=astronaut_frame())),

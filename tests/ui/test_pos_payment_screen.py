@@ -21,7 +21,7 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def kiosk_with_api(make_shell, tmp_path, keys_dir):
+def kiosk_and_api(make_shell, tmp_path, keys_dir):
     with start_simulator(tmp_path / "host.db", keys_dir,
                          SimulatorConfig(password_delay_s=0.5)) as sim:
         data = tmp_path / "terminal"
@@ -33,10 +33,16 @@ def kiosk_with_api(make_shell, tmp_path, keys_dir):
         pos = TerminalApiClient(creds.url, creds.key, tls_sha256=creds.tls_sha256,
                                 sale_id="LANE1", poi_id=TERMINAL_ID)
         try:
-            yield shell, pos, sim
+            yield shell, pos, sim, running
         finally:
             pos.close()
             ctx.close()
+
+
+@pytest.fixture
+def kiosk_with_api(kiosk_and_api):
+    shell, pos, sim, _running = kiosk_and_api
+    return shell, pos, sim
 
 
 def pay_in_background(pos, txn: str, amount: str) -> dict:
@@ -99,3 +105,13 @@ def test_a_pos_payment_while_the_cashier_takes_one_is_busy(kiosk_with_api, qtbot
     assert result_of(box["answer"], "PaymentResponse") == "Busy"
     assert shell.current().name == "result"
     assert sim.ledger.trades() == []
+
+
+def test_the_technician_screen_shows_the_api_url_and_fingerprint_never_the_key(
+        kiosk_and_api):
+    shell, _pos, _sim, running = kiosk_and_api
+    creds = running.credentials
+    shell.go("technician")
+    shown = shell.screen("technician").pos_api_text.text()
+    assert creds.url in shown and creds.tls_sha256 in shown
+    assert creds.key not in shown

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 
 from terminal.payment_code import mask_code
@@ -41,6 +42,8 @@ class TerminalApi:
         self.res = PerThread(deps)
         self._lock = threading.Lock()
         self._running: PaymentRun | None = None
+        # One payment runs at a time, always on this one thread.
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pos-payment")
         self._reversals = Reversals(deps, self.res)
         self._day = DayServices(deps, self.res, self.busy)
 
@@ -49,6 +52,13 @@ class TerminalApi:
         if run is not None:
             run.abort()
             run.wait(5.0)
+        try:
+            self._worker.submit(self.res.close_current_thread).result(5.0)
+        except RuntimeError:
+            pass                  # closed before
+        except Exception:
+            log.warning("Terminal API: the payment thread did not close its connections")
+        self._worker.shutdown(wait=False)
         self.res.close()
 
     def busy(self) -> bool:
@@ -118,7 +128,7 @@ class TerminalApi:
                                    "used by another payment of this SaleID",
                                    "MessageHeader.ServiceID") from None
                 run = self._running = PaymentRun(self.deps, self.res, record, order.code)
-                run.start()
+                run.start(self._worker)
             elif run is not None and run.record.transaction_id != record.transaction_id:
                 run = None
         if run is not None:

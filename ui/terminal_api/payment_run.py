@@ -1,4 +1,4 @@
-"""One POS-driven payment, run on its own thread.
+"""One POS-driven payment, run on the engine's payment thread.
 
 Order (each step durable before the next): the sale is stored ``started`` (by the
 engine); the customer's code is taken (from the POS's PaymentData.PaymentCode, else the
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import Executor
 
 from offline_queue.pos_api_store import link_in_open_transaction
 from terminal.attempt import Attempt
@@ -39,11 +40,11 @@ class PaymentRun:
         self.aborted = threading.Event()
         self.message: Bilingual | None = None
         self._linked = False
-        self._thread = threading.Thread(target=self._run, daemon=True,
-                                        name=f"pos-payment-{record.transaction_id}")
 
-    def start(self) -> None:
-        self._thread.start()
+    def start(self, worker: Executor) -> None:
+        """Run on the engine's one payment thread (its journal and store connections
+        are opened once, not per payment)."""
+        worker.submit(self._run)
 
     def wait(self, timeout_s: float) -> bool:
         return self.done.wait(timeout_s)

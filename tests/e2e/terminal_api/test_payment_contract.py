@@ -75,3 +75,17 @@ def test_a_short_timeout_answers_in_progress_then_status_gives_the_outcome(pos):
     inner = body(status, "TransactionStatusResponse")["RepeatedMessageResponse"][
         "RepeatedResponseMessageBody"]["PaymentResponse"]
     assert inner["Response"]["Result"] == "Success"
+
+
+def test_many_payments_do_not_pile_up_database_connections(terminal, pos):
+    """Each payment used to open a journal and a store connection on a thread of its own
+    and keep them: a busy day ran the terminal out of file descriptors."""
+    import os
+    pos.pay("FD-0", "1.00", code=new_code())
+    res = terminal.engine.res
+    before, fds = res.open_count(), len(os.listdir("/proc/self/fd"))
+    for i in range(1, 9):
+        assert result_of(pos.pay(f"FD-{i}", "1.00", code=new_code()),
+                         "PaymentResponse") == "Success"
+    assert res.open_count() <= before + 2
+    assert len(os.listdir("/proc/self/fd")) - fds < 12

@@ -1,0 +1,189 @@
+"""Terminal API overhead over the same payment taken from the CLI path (issue 13).
+
+One terminal (data directory, keys, journal, settings) and one loopback host simulator;
+three ways of taking the same wallet payment (12.34 yuan, a fresh approving code each
+time), interleaved so that the machine's load hits all three alike:
+
+* ``cli``: what ``payterm pay --amount 12.34 --code C`` runs once its process is up:
+  ``ui.composition.payments.wallet_payment(...).pay`` (checks, journal fsyncs, RSA2
+  signing, loopback HTTP to the host, answer verification, final journal write).
+* ``engine``: the Terminal API engine in-process (``TerminalApi.handle`` on the request
+  bytes: parse, journal the request, store the sale, link it, the same wallet pay,
+  receipt lines, journal the answer), no transport.
+* ``api``: a POS through ``drivers.pos_api.client`` over loopback HTTPS (the pinned
+  self-signed certificate, bearer key, keep-alive connection), the code passed in
+  ``PaymentData.PaymentCode``.
+
+Overhead = median(api) - median(cli), and the ratio of the medians, both from the same
+run. The CLI's process start and its start-up resolver pass are not counted (they are
+not part of taking a payment). Run: python tests/bench/bench_pos_api.py
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from drivers.host.keys import (HOST_PRIVATE, HOST_PUBLIC, TERMINAL_PRIVATE,  # noqa: E402
+                               TERMINAL_PUBLIC, generate_key_pair)
+from drivers.host.simulator.behaviours import Behaviour, code_for  # noqa: E402
+from drivers.host.simulator.runner import start_simulator  # noqa: E402
+from drivers.pos_api.client import TerminalApiClient, result_of  # noqa: E402
+from offline_queue.journal_identity import start_new_journal  # noqa: E402
+from offline_queue.pos_api_store import PosApiStore  # noqa: E402
+from tests.bench._stats import summary_ms, write_results  # noqa: E402
+from ui.composition.context import build_context  # noqa: E402
+from ui.composition.payments import (database_path, open_host, open_journal,  # noqa: E402
+                                    wallet_payment)
+from ui.composition.terminal_api import poi_id, start_terminal_api  # noqa: E402
+
+WARMUP = 20
+RUNS = 5
+PER_RUN = 40
+AMOUNT_FEN, AMOUNT = 1234, "12.34"
+CONFIG = """
+[terminal]
+terminal_id = "B1"
+duplicate_code_window_s = 0
+[host]
+base_url = "{url}"
+[pos_api]
+listen = "127.0.0.1:{port}"
+"""
+
+
+def free_port() -> int:
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        keys = root / "keys"
+        generate_key_pair(keys / TERMINAL_PRIVATE, keys / TERMINAL_PUBLIC)
+        generate_key_pair(keys / HOST_PRIVATE, keys / HOST_PUBLIC)
+        with start_simulator(root / "sim.db", keys) as sim:
+            data = root / "terminal"
+            (data / "keys").mkdir(parents=True)
+            for name in (TERMINAL_PRIVATE, HOST_PUBLIC):
+                (data / "keys" / name).write_bytes((keys / name).read_bytes())
+                os.chmod(data / "keys" / name, 0o600)
+            start_new_journal(data / "payterm.db")
+            config = data / "payterm.toml"
+            config.write_text(CONFIG.format(url=sim.url, port=free_port()))
+            ctx = build_context(str(data), str(config), env={}, with_logging=False)
+            try:
+                figures = measure(ctx)
+            finally:
+                ctx.close()
+    report(figures)
+
+
+def measure(ctx) -> dict:
+    running = start_terminal_api(ctx)
+    creds = running.credentials
+    engine = running.engine
+    journal = open_journal(ctx)
+    cli = wallet_payment(ctx, open_host(ctx), journal)
+    pos = TerminalApiClient(creds.url, creds.key, tls_sha256=creds.tls_sha256,
+                            sale_id="LANE1", poi_id=poi_id(ctx))
+    in_process = TerminalApiClient.__new__(TerminalApiClient)   # only build_request
+    in_process.sale_id, in_process.poi_id = "LANE2", poi_id(ctx)
+    serial = 0
+
+    def next_code() -> str:
+        nonlocal serial
+        serial += 1
+        return code_for(Behaviour.APPROVE, serial)
+
+    def by_cli() -> None:
+        result = cli.pay(AMOUNT_FEN, next_code())
+        assert result.approved, result.message
+
+    def by_engine() -> None:
+        request = in_process.build_request("Payment", {
+            "SaleData": {"SaleTransactionID": {"TransactionID": f"E-{serial}",
+                                               "TimeStamp": "2026-12-02T10:00:00Z"}},
+            "PaymentTransaction": {"AmountsReq": {"Currency": "CNY",
+                                                  "RequestedAmount": 12.34}},
+            "PaymentData": {"PaymentCode": next_code()}})
+        answer = engine.handle(json.dumps(request).encode(), None)
+        assert result_of(answer, "PaymentResponse") == "Success", answer
+
+    def by_api() -> None:
+        answer = pos.pay(f"A-{serial}", AMOUNT, code=next_code())
+        assert result_of(answer, "PaymentResponse") == "Success", answer
+
+    paths = {"cli": by_cli, "engine": by_engine, "api": by_api}
+    timings: dict[str, list[float]] = {name: [] for name in paths}
+    run_medians: dict[str, list[float]] = {name: [] for name in paths}
+    try:
+        for run in range(RUNS + 1):
+            batch: dict[str, list[float]] = {name: [] for name in paths}
+            for i in range(WARMUP if run == 0 else PER_RUN):
+                order = list(paths) if i % 2 == 0 else list(reversed(paths))
+                for name in order:
+                    t0 = time.perf_counter()
+                    paths[name]()
+                    batch[name].append(time.perf_counter() - t0)
+            if run:
+                for name in paths:
+                    timings[name] += batch[name]
+                    run_medians[name].append(round(statistics.median(batch[name]) * 1000, 3))
+    finally:
+        pos.close()
+    # The unit the engine adds three of (request logged, sale stored, answer logged):
+    # one fsync'd commit of the message log on the same store, measured now.
+    store = PosApiStore.open(database_path(ctx))
+    commits = []
+    for _ in range(50):
+        t0 = time.perf_counter()
+        store.log_message("request", {"bench": "x" * 300}, time.time())
+        commits.append(time.perf_counter() - t0)
+    store.close()
+    return {"timings": timings, "run_medians": run_medians, "commit": commits,
+            "load": os.getloadavg()}
+
+
+def report(figures: dict) -> None:
+    timings, run_medians = figures["timings"], figures["run_medians"]
+    stats = {name: summary_ms(values) for name, values in timings.items()}
+    cli, engine, api = (stats[n]["median_ms"] for n in ("cli", "engine", "api"))
+    overheads = [round(a - c, 3) for a, c in zip(run_medians["api"], run_medians["cli"])]
+    data = {
+        "cli_pay": stats["cli"], "engine_pay": stats["engine"], "api_pay": stats["api"],
+        "api_overhead_median_ms": round(api - cli, 3),
+        "api_overhead_of_which_engine_ms": round(engine - cli, 3),
+        "api_overhead_of_which_transport_ms": round(api - engine, 3),
+        "ratio_api_to_cli": round(api / cli, 3),
+        "one_store_commit": summary_ms(figures["commit"]),
+        "overhead_per_run_ms": overheads,
+        "run_medians_ms": run_medians,
+        "load_average_during": [round(x, 2) for x in figures["load"]],
+        "target_overhead_median_ms": 5.0,
+        "note": "same terminal, same host simulator (in this process, on the same cores), "
+                "paths interleaved; the api path is HTTPS with keep-alive on loopback",
+    }
+    print(f"CLI path (payterm pay, in-process):   {stats['cli']}")
+    print(f"Terminal API engine, no transport:    {stats['engine']}")
+    print(f"Terminal API over loopback HTTPS:     {stats['api']}")
+    print(f"overhead api - cli: {data['api_overhead_median_ms']} ms median "
+          f"(engine {data['api_overhead_of_which_engine_ms']} ms, transport "
+          f"{data['api_overhead_of_which_transport_ms']} ms); ratio {data['ratio_api_to_cli']}")
+    print(f"one fsync'd store commit (the engine adds 3): {data['one_store_commit']}")
+    print(f"overhead per run: {overheads}; load {data['load_average_during']}")
+    print(f"written {write_results('pos_api', data)}")
+
+
+if __name__ == "__main__":
+    main()
