@@ -155,3 +155,23 @@ def test_unionpay_and_unconfigured_wallets_are_refused_with_a_reason(alipay_bo, 
     assert (wechat.outcome, wechat.sub_code) == (PayOutcome.DECLINED,
                                                  "PAYTERM.WALLET_NOT_CONFIGURED")
     assert "WeChat Pay" in wechat.sub_msg and "S1" in wechat.sub_msg
+
+
+def test_a_new_app_key_is_used_from_the_next_call_without_a_restart(alipay_bo, bo_client,
+                                                                     alipay_world):
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    from backoffice.wallets.sandbox.alipay_gateway import AlipayApp
+    from tests.backoffice.wallet_fixtures import ALIPAY_APP_ID, private_pem
+
+    assert pay(bo_client, "T0001K1", code("00", 1)).outcome is PayOutcome.APPROVED
+    new_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    alipay_world.sandbox.apps[ALIPAY_APP_ID] = AlipayApp(new_key.public_key())  # at Alipay
+    configure(alipay_bo, "alipay", alipay_world.public_settings(),          # wallet set
+              {**alipay_world.secrets(), "private_key_pem": private_pem(new_key)})
+    assert pay(bo_client, "T0001K2", code("00", 2)).outcome is PayOutcome.APPROVED
+    first, second = [p for p in alipay_world.sandbox.received
+                     if p["method"] == "alipay.trade.pay"]
+    assert sdk_verifies_request(first, alipay_world.app_key.public_key())
+    assert sdk_verifies_request(second, new_key.public_key())
+    assert not sdk_verifies_request(second, alipay_world.app_key.public_key())
