@@ -139,7 +139,7 @@ def test_settings_read_as_words_and_amounts_in_yuan(make_shell, qtbot):
     tech = shell.screen("technician")
     rows = [row.key for row in tech._setting_rows]
     r = rows.index("terminal.max_amount_fen")
-    assert tech.settings_table.item(r, 0).text() == "终端 · max amount (元)"
+    assert tech.settings_table.item(r, 0).text() == "终端 · 单笔最大金额 (元)"
     assert tech.settings_table.item(r, 0).toolTip() == "terminal.max_amount_fen"
     assert tech.settings_table.item(r, 1).text() == "50000.00"
     tech.settings_table.item(r, 1).setText("800.50")

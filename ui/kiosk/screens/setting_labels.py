@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from terminal.errors import UserFacingError
 from terminal.money import parse_amount, to_yuan_string
+from ui.kiosk.screens.setting_names import BY_KEY, NAMES, PARTS
 
 SECTIONS = {"terminal": ("终端", "Terminal"), "host": ("支付平台", "Payment host"),
             "resolver": ("结果确认", "Resolver"), "storage": ("存储", "Storage"),
@@ -13,9 +14,10 @@ SECTIONS = {"terminal": ("终端", "Terminal"), "host": ("支付平台", "Paymen
             "printer": ("打印机", "Printer"), "camera": ("摄像头", "Camera"),
             "scanner": ("扫码枪", "Scanner"), "face": ("刷脸", "Face-pay"),
             "kiosk": ("界面", "Screens"), "technician": ("技术员", "Technician"),
-            "diagnostics": ("自检", "Diagnostics")}
+            "diagnostics": ("自检", "Diagnostics"), "pos_api": ("收银机接口", "POS API")}
 UNITS = {"_fen": ("元", "yuan"), "_s": ("秒", "s"), "_ms": ("毫秒", "ms"),
-         "_pct": ("%", "%"), "_mb": ("MB", "MB")}
+         "_pct": ("%", "%"), "_percent": ("%", "%"), "_mb": ("MB", "MB"),
+         "_px": ("像素", "px")}
 
 
 def is_amount(key: str) -> bool:
@@ -23,7 +25,8 @@ def is_amount(key: str) -> bool:
 
 
 def setting_label(key: str, english: bool) -> str:
-    """"terminal.max_amount_fen" → "终端 · max amount (元)"."""
+    """"terminal.max_amount_fen" → "终端 · 单笔最大金额 (元)" / "Terminal · max amount
+    (yuan)"; a key without a Chinese name falls back to its words."""
     section, _, name = key.partition(".")
     words, unit = name, ""
     for suffix, names in UNITS.items():
@@ -32,7 +35,15 @@ def setting_label(key: str, english: bool) -> str:
             break
     place = SECTIONS.get(section, (section, section))[1 if english else 0]
     text = f"{place} · {words.replace('_', ' ').replace('.', ' ')}"
+    if not english:
+        text = f"{place} · {_chinese_name(section, words)}"
     return f"{text} ({unit})" if unit else text
+
+
+def _chinese_name(section: str, words: str) -> str:
+    *parts, last = words.split(".")
+    name = BY_KEY.get(f"{section}.{last}") or NAMES.get(last) or last.replace("_", " ")
+    return " · ".join([PARTS.get(part, part) for part in parts] + [name])
 
 
 def shown_value(key: str, value: str) -> str:
