@@ -98,6 +98,7 @@ def style_sheet(elder: bool) -> str:
         border: 2px dashed {c['disabled_fg']}; font-weight: normal; }}
     QLabel[role="amount"] {{ font-size: {m.amount}px; font-weight: bold; }}
     QLabel[role="title"] {{ font-size: {m.title}px; font-weight: bold; }}
+    QLabel[role="reading"] {{ font-size: {m.title}px; }}
     QLabel[role="prompt"] {{ font-size: {m.prompt}px; font-weight: bold; }}
     QLabel[role="hint"] {{ color: {c['muted']}; font-size: {m.hint}px; }}
     QLabel[role="icon"] {{ font-size: {m.amount}px; font-weight: bold; }}
