@@ -20,7 +20,7 @@ NAMES = {
     "max_amount": "单笔最大金额", "duplicate_code_window": "同一付款码拒收时间",
     "language": "语言", "subject": "交易标题",
     # host
-    "base_url": "支付平台地址", "app_id": "应用 ID", "alipay_direct": "直连支付宝",
+    "base_url": "网关地址", "app_id": "应用 ID", "alipay_direct": "直连支付宝",
     "connect_timeout": "连接超时", "read_timeout": "读取超时", "write_timeout": "写入超时",
     "private_key_file": "终端私钥文件", "host_public_key_file": "平台公钥文件",
     "pool_timeout": "连接池等待", "connect_retries": "连接重试次数",
