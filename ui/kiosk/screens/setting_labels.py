@@ -20,6 +20,10 @@ UNITS = {"_fen": ("元", "yuan"), "_s": ("秒", "s"), "_ms": ("毫秒", "ms"),
          "_px": ("像素", "px")}
 
 
+#: Lists of "name:price" whose prices the file keeps in fen (the canteen's items).
+PRICED_LISTS = {"kiosk.fixed_price_items": ("名称:元", "name:yuan")}
+
+
 def is_amount(key: str) -> bool:
     return key.endswith("_fen")
 
@@ -37,6 +41,8 @@ def setting_label(key: str, english: bool) -> str:
     text = f"{place} · {words.replace('_', ' ').replace('.', ' ')}"
     if not english:
         text = f"{place} · {_chinese_name(section, words)}"
+    if key in PRICED_LISTS:
+        unit = PRICED_LISTS[key][1 if english else 0]
     return f"{text} ({unit})" if unit else text
 
 
@@ -50,12 +56,38 @@ def shown_value(key: str, value: str) -> str:
     """The value as the technician reads it (amounts in yuan)."""
     if is_amount(key) and value.lstrip("-").isdigit():
         return to_yuan_string(int(value))
+    if key in PRICED_LISTS:
+        return ", ".join(_priced(entry, _fen_to_yuan) for entry in _entries(value))
     return value
+
+
+def _entries(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _priced(entry: str, convert) -> str:
+    """"豆浆:300" with its price converted; an entry that is not "name:price" as it is."""
+    name, sep, price = entry.rpartition(":")
+    converted = convert(price.strip()) if sep and name.strip() else None
+    return f"{name.strip()}:{converted}" if converted is not None else entry
+
+
+def _fen_to_yuan(price: str) -> str | None:
+    return to_yuan_string(int(price)) if price.isdigit() else None
+
+
+def _yuan_to_fen(price: str) -> str | None:
+    try:
+        return str(parse_amount(price.lstrip("￥¥"), max_fen=10**12))
+    except UserFacingError:
+        return None
 
 
 def stored_value(key: str, text: str) -> str:
     """What the technician typed, back in the file's unit (yuan → fen); text that is
     not an amount goes on unchanged so the settings check names the key."""
+    if key in PRICED_LISTS:
+        return ", ".join(_priced(entry, _yuan_to_fen) for entry in _entries(text))
     if not is_amount(key):
         return text
     cleaned = text.strip().lstrip("￥¥")
