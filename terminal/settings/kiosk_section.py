@@ -44,7 +44,8 @@ class KioskSettings:
     face_timeout_s: float = setting(30.0, min=5, max=600,
                                     doc="face-pay gives up and offers another way after this")
     fixed_price_items: tuple[str, ...] = setting(
-        (), doc="canteen mode: 'name:price_in_fen' entries; empty: the cashier sets the amount")
+        (), doc="canteen mode: 'name:price' entries (fen in the file, yuan on the technician "
+                "screen); empty: the cashier sets the amount")
     enrolment_samples: int = setting(3, min=1, max=10, doc="face samples taken at enrolment")
     status_refresh_s: float = setting(5.0, min=1, max=600,
                                       doc="how often the offline banner re-checks the host")

@@ -13,7 +13,7 @@ class TerminalSettings:
     merchant_name: str = setting("payterm 演示商户 Demo Store")
     store_name: str = setting("")
     max_amount_fen: int = setting(5_000_000, min=1, max=100_000_000,
-                                  doc="largest single payment, fen (default 50,000 yuan)")
+                                  doc="largest single payment (default 50,000 yuan)")
     duplicate_code_window_s: float = setting(120.0, min=0, max=86_400,
                                              doc="the same payment code is refused within this window")
     language: str = setting("zh", choices=("zh", "en"))

@@ -17,6 +17,9 @@ ELDER_MIN = dict(target=60, text=30, main=96, amount=120, prompt=48)
 def settle(shell) -> None:
     for _ in range(3):
         QApplication.processEvents()
+    # Painting polishes every page of the stack with the style sheet (fonts, paddings):
+    # before it, a page never shown yet understates the height it will need.
+    shell.grab()
     shell.resize(PANEL_W, PANEL_H)
     for _ in range(3):
         QApplication.processEvents()

@@ -156,6 +156,7 @@ def test_enrolment_needs_pin_and_consent(make_shell, qtbot):
     assert shell.current().name == "enrol"
     enrol = shell.screen("enrol")
     assert "同意" in enrol.consent_body.text()
+    assert "consent" not in enrol.consent_body.text()   # the member's language only
     enrol.keyboard.type_key("M")                    # the on-screen keyboard types
     for key in "0042":
         enrol.keyboard.type_key(key)
@@ -166,6 +167,9 @@ def test_enrolment_needs_pin_and_consent(make_shell, qtbot):
     assert enrol.steps.currentIndex() == 1            # the member's own consent page
     assert services.enrolment.enrolled == []
     assert "138****4321" in enrol.consent_who.text()
+    shell.tr.set_language("en")
+    assert enrol.consent_body.text().startswith("I separately consent")
+    shell.tr.set_language("zh")
     enrol.decline_button.click()                      # no consent: nothing captured
     assert services.enrolment.enrolled == [] and enrol.steps.currentIndex() == 0
     assert "未同意" in enrol.form_message.text()

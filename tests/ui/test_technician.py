@@ -139,7 +139,7 @@ def test_settings_read_as_words_and_amounts_in_yuan(make_shell, qtbot):
     tech = shell.screen("technician")
     rows = [row.key for row in tech._setting_rows]
     r = rows.index("terminal.max_amount_fen")
-    assert tech.settings_table.item(r, 0).text() == "终端 · max amount (元)"
+    assert tech.settings_table.item(r, 0).text() == "终端 · 单笔最大金额 (元)"
     assert tech.settings_table.item(r, 0).toolTip() == "terminal.max_amount_fen"
     assert tech.settings_table.item(r, 1).text() == "50000.00"
     tech.settings_table.item(r, 1).setText("800.50")
@@ -149,3 +149,19 @@ def test_settings_read_as_words_and_amounts_in_yuan(make_shell, qtbot):
     assert "max_amount_fen = 80050" in services.settings_editor.config_file.read_text()
     shell.tr.toggle()
     assert tech.settings_table.item(r, 0).text() == "Terminal · max amount (yuan)"
+
+
+def test_canteen_item_prices_read_in_yuan_and_are_saved_in_fen(make_shell):
+    shell, services = make_shell(mode="kiosk", kiosk={"fixed_price_items": ["豆浆:300",
+                                                                            "套餐A:1250"]})
+    shell.go("technician")
+    tech = shell.screen("technician")
+    r = [row.key for row in tech._setting_rows].index("kiosk.fixed_price_items")
+    assert tech.settings_table.item(r, 0).text() == "界面 · 固定价格商品 (名称:元)"
+    assert tech.settings_table.item(r, 1).text() == "豆浆:3.00, 套餐A:12.50"
+    assert tech.changes() == {}                     # read in yuan, unchanged in fen
+    tech.settings_table.item(r, 1).setText("豆浆:3.50, 套餐A:12.50, 油条:2")
+    assert tech.changes() == {"kiosk.fixed_price_items": "豆浆:350, 套餐A:1250, 油条:200"}
+    tech.save_button.click()
+    assert 'fixed_price_items = ["豆浆:350", "套餐A:1250", "油条:200"]' in \
+        services.settings_editor.config_file.read_text()

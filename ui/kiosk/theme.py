@@ -88,7 +88,7 @@ def style_sheet(elder: bool) -> str:
         min-height: {m.main_button}px; }}
     QPushButton[role="danger"] {{ background: {c['danger']}; color: {c['danger_fg']};
         border-color: {c['danger']}; font-weight: bold; min-height: {m.main_button}px; }}
-    QPushButton[role="key"] {{ font-size: {m.key}px; font-weight: bold; }}
+    QPushButton[role="key"] {{ font-size: {m.key}px; font-weight: bold; padding: 0px; }}
     QPushButton[role="textkey"] {{ padding: 2px; min-width: {m.button - 8}px;
         min-height: {m.button - 8}px; font-weight: bold; }}
     QPushButton[role="quiet"] {{ border: none; background: transparent; }}
@@ -98,6 +98,7 @@ def style_sheet(elder: bool) -> str:
         border: 2px dashed {c['disabled_fg']}; font-weight: normal; }}
     QLabel[role="amount"] {{ font-size: {m.amount}px; font-weight: bold; }}
     QLabel[role="title"] {{ font-size: {m.title}px; font-weight: bold; }}
+    QLabel[role="reading"] {{ font-size: {m.title}px; }}
     QLabel[role="prompt"] {{ font-size: {m.prompt}px; font-weight: bold; }}
     QLabel[role="hint"] {{ color: {c['muted']}; font-size: {m.hint}px; }}
     QLabel[role="icon"] {{ font-size: {m.amount}px; font-weight: bold; }}

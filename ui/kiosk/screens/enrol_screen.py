@@ -11,6 +11,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLineEdit, QStackedWidget,
                                QVBoxLayout, QWidget)
 
+from terminal.bilingual import SEPARATOR, Bilingual
 from terminal.errors import UserFacingError
 from terminal.member_display import check_member_name, mask_phone
 from ui.kiosk.screens.base import Screen, button, label
@@ -79,11 +80,11 @@ class EnrolScreen(Screen):
     def _consent_page(self) -> QWidget:
         page = QWidget()
         self.consent_title = label("enrol_consent_title", "title")
-        self.consent_body = label("enrol_consent_body")
+        self.consent_body = label("enrol_consent_body", "reading")   # large: the member reads
         self.consent_who = label("enrol_consent_who", "hint")
         self.agree_button = button("enrol_agree", "primary")
         self.agree_button.clicked.connect(self.start)
-        self.decline_button = button("enrol_decline")
+        self.decline_button = button("enrol_decline", "alt")
         self.decline_button.clicked.connect(self.declined)
         row = QHBoxLayout()
         row.addWidget(self.decline_button, 1)
@@ -183,10 +184,21 @@ class EnrolScreen(Screen):
         self.name_label.setText(self.t("enrol.name"))
         self.next_button.setText(self.t("enrol.next"))
         self.consent_title.setText(self.t("enrol.consent_title"))
-        self.consent_body.setText(self.shell.tr.pick(self.consent_text))
+        self.consent_body.setText(self.shell.tr.pick(consent_halves(self.consent_text)))
         self.consent_who.setText(self.t("enrol.consent_who", member=self.member_id.text(),
                                         phone=mask_phone(self.phone.text())))
         self.agree_button.setText(self.t("enrol.agree"))
         self.decline_button.setText(self.t("enrol.decline"))
         self.capture_prompt.setText(self.t("enrol.look"))
         self.cancel_button.setText(self.t("common.back"))
+
+
+def consent_halves(text: str) -> Bilingual:
+    """The consent text in the member's language. The configured text is "中文 / English"
+    (the default has no space before the slash: "…删除。/ I …"); text with no English
+    half reads the same in both."""
+    if SEPARATOR not in text and "/ " in text:
+        zh, _, en = text.partition("/ ")
+        if not zh.isascii() and en.isascii():
+            return Bilingual(zh.strip(), en.strip())
+    return Bilingual.of(text)

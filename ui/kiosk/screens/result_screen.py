@@ -198,6 +198,24 @@ class ResultScreen(Screen):
         super().keyPressEvent(event)
 
     # -- look -------------------------------------------------------------------------
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt name)
+        super().resizeEvent(event)
+        self._fit_headline()
+
+    def _fit_headline(self) -> None:
+        """A wrapped label beside the spinner or icon takes a narrow width and breaks a
+        short headline over lines: it gets the width of its text, up to the panel's
+        (a longer one wraps next to the spinner, not centred away from it)."""
+        beside = max(self.spinner.width() if self.spinner.isVisibleTo(self) else 0,
+                     self.icon.sizeHint().width() if self.icon.isVisibleTo(self) else 0)
+        room = self.panel.width() - beside - 64
+        needed = self.outcome_label.fontMetrics().horizontalAdvance(
+            self.outcome_label.text()) + 8
+        self.outcome_label.setMinimumWidth(max(0, min(needed, room)))
+        self.outcome_label.setAlignment(
+            Qt.AlignmentFlag.AlignCenter if needed <= room
+            else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
     def restyle(self, elder: bool) -> None:
         self.spinner.set_diameter(160 if elder else 112)
         self.spinner.colour = QColor(palette(elder)["accent"])
@@ -215,6 +233,7 @@ class ResultScreen(Screen):
         self.icon.setVisible(bool(copy.icon))
         self.spinner.setVisible(outcome in _IN_FLIGHT)
         self.outcome_label.setText(copy.headline)
+        self._fit_headline()
         self.amount_label.setText(format_amount(self.view.amount_fen if self.view
                                                 else self.amount_fen))
         self.message.setText(copy.message)

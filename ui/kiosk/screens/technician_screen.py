@@ -13,6 +13,7 @@ from ui.kiosk.screens.base import Screen, button, label
 from ui.kiosk.screens.setting_labels import setting_label, shown_value, stored_value
 
 VALUE_COLUMN = 1
+VALUE_WIDTH = 360
 
 
 class TechnicianScreen(Screen):
@@ -38,8 +39,13 @@ class TechnicianScreen(Screen):
         page = QWidget()
         self.settings_table = QTableWidget(0, 3)
         self.settings_table.setObjectName("tech_settings_table")
-        self.settings_table.horizontalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+        # Name, value, note all on the panel: a long value (the consent text) is cut
+        # short in its cell and shown whole while it is edited.
+        header = self.settings_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(VALUE_COLUMN, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(VALUE_COLUMN, VALUE_WIDTH)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.settings_message = label("tech_settings_message")
         self.save_button = button("tech_save", "primary")
         self.save_button.clicked.connect(self.save_settings)

@@ -38,6 +38,8 @@ class TransactionsScreen(Screen):
             table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
             table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+            table.horizontalHeader().setStretchLastSection(True)   # the note takes the rest
+            table.verticalHeader().hide()   # row numbers mean nothing to a cashier
             self.tables[key] = table
             self.tabs.addTab(table, "")
         self.refund_label = label("tx_refund_label", "hint", wrap=False)
