@@ -11,8 +11,6 @@ import logging
 from pathlib import Path
 
 import numpy as np
-from insightface.app.common import Face
-from insightface.model_zoo import get_model
 
 from drivers.face.alignment import align_face
 from drivers.face.antispoof import PassiveLiveness
@@ -33,6 +31,9 @@ class InsightFaceEngine:
     def __init__(self, paths: ModelPaths, settings: FaceSettings) -> None:
         self.settings = settings
         threads = settings.threads
+        # insightface (with onnx) takes seconds to import: only when models are loaded, so
+        # every `payterm` command that does not use faces starts without it.
+        from insightface.model_zoo import get_model
         try:
             self._detector = get_model(str(paths.detector), providers=PROVIDERS,
                                        sess_options=session_options(threads))
@@ -98,6 +99,7 @@ class InsightFaceEngine:
         live = self._liveness.scores(frame, bbox_row)
         landmarks = None
         if with_landmarks and self._landmarker is not None:
+            from insightface.app.common import Face
             face = Face(bbox=bbox_row[:4], kps=kps, det_score=bbox_row[4])
             landmarks = np.asarray(self._landmarker.get(frame, face), dtype=np.float32)
         return FaceObservation(bbox=tuple(float(v) for v in bbox_row[:4]),
