@@ -146,6 +146,6 @@ def open_backlit_simulator(width: int, height: int) -> BacklitFaceCamera:
     """The backlit simulated camera showing scikit-image's public-domain astronaut."""
     from skimage import data
     from drivers.camera.backlit_camera import BacklitFaceCamera, backlit_scene
-    astronaut: np.ndarray = data.astronaut()  # type: ignore[no-untyped-call]  # scikit-image has no annotations here
+    astronaut: np.ndarray = data.astronaut()  # type: ignore[no-untyped-call]  # skimage: untyped
     face = cv2.cvtColor(astronaut, cv2.COLOR_RGB2BGR)[0:330, 90:420]
     return BacklitFaceCamera(backlit_scene(face, width, height, background_level=12.0))
