@@ -14,6 +14,9 @@ from __future__ import annotations
 
 import sqlite3
 
+import sqlite_utils
+
+from offline_queue.field_cipher import FieldCipher
 from offline_queue.store import transaction, translate_sqlite_error
 from terminal.face_gallery_sync import ChangeAction, GalleryDelta
 
@@ -21,16 +24,19 @@ from terminal.face_gallery_sync import ChangeAction, GalleryDelta
 class GallerySyncStore:
     """Needs ``self._db`` (sqlite_utils.Database) and ``self._cipher`` (FieldCipher)."""
 
+    _db: sqlite_utils.Database          # set by FaceStore
+    _cipher: FieldCipher
+
     def gallery_state(self) -> tuple[int, float | None]:
         """(gallery version applied, when the last sync succeeded) — (0, None) at first."""
-        row = self._db.execute(  # type: ignore[attr-defined]
+        row = self._db.execute(
             "SELECT version, synced_at FROM face_gallery_state WHERE id = 1").fetchone()
         return (int(row[0]), row[1]) if row else (0, None)
 
     def apply_gallery_page(self, delta: GalleryDelta, template_version: str,
                            now: float) -> tuple[int, int]:
         """Apply one page; returns (members added or replaced, members removed)."""
-        db, cipher = self._db, self._cipher  # type: ignore[attr-defined]
+        db, cipher = self._db, self._cipher
         added = removed = 0
         with transaction(db):
             if delta.reset:
@@ -70,7 +76,7 @@ class GallerySyncStore:
         return added, removed
 
     def _drop(self, member_id: str, now: float, reason: str) -> int:
-        db = self._db  # type: ignore[attr-defined]
+        db = self._db
         row = db.execute("SELECT status FROM face_members WHERE member_id = ?",
                          [member_id]).fetchone()
         erased = db.execute("DELETE FROM face_templates WHERE member_id = ?",

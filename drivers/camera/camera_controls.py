@@ -15,7 +15,10 @@ import re
 import shutil
 import subprocess
 from dataclasses import asdict, dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    import cv2
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +45,7 @@ class ControlInfo:
     default: int | None = None
     inactive: bool = False          # e.g. exposure time while auto exposure is on
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -108,7 +111,7 @@ class V4l2CtlControls:
         result = self._run(f"--set-ctrl={name}={int(value)}")
         return result is not None and result.returncode == 0
 
-    def _run(self, *args: str):
+    def _run(self, *args: str) -> subprocess.CompletedProcess[str] | None:
         try:
             return subprocess.run([self.executable, "-d", self.device, *args],
                                   capture_output=True, text=True, timeout=V4L2_CTL_TIMEOUT_S)
@@ -123,7 +126,7 @@ class OpenCvControls:
 
     backend = "opencv"
 
-    def __init__(self, capture) -> None:
+    def __init__(self, capture: cv2.VideoCapture) -> None:
         import cv2
         self._capture = capture
         self._props = {"auto_exposure": cv2.CAP_PROP_AUTO_EXPOSURE,
@@ -154,7 +157,7 @@ def v4l2_device_for(source: str) -> str | None:
     return None
 
 
-def controls_for(source: str, capture=None) -> CameraControls:
+def controls_for(source: str, capture: cv2.VideoCapture | None = None) -> CameraControls:
     """The best control backend for an opened camera."""
     device = v4l2_device_for(source)
     if device is not None and shutil.which("v4l2-ctl"):

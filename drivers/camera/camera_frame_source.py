@@ -11,15 +11,24 @@ import collections
 import logging
 import threading
 import time
-from typing import Callable
+from typing import Callable, Protocol, cast
 
-from drivers.camera.capture_devices import EndOfStream, open_device
+import numpy as np
+
+from drivers.camera.capture_devices import CaptureDevice, EndOfStream, open_device
 from drivers.camera.captured_controls import CapturedControls
 from drivers.camera.newest_frame_mailbox import NewestFrameMailbox
 from terminal.errors import DeviceError
 from terminal.ports.camera import CameraState, CameraStatus, Frame
+from terminal.settings.camera_section import CameraSettings
 
 log = logging.getLogger(__name__)
+
+
+class _Reopenable(Protocol):
+    """A simulated device: ``open()`` gives it back after a simulated unplug."""
+
+    def open(self) -> CaptureDevice: ...
 
 
 class CameraFrameSource:
@@ -27,7 +36,7 @@ class CameraFrameSource:
     after every failure) and must return an object with ``read()``, ``release()`` and
     ``paced``, or raise DeviceError."""
 
-    def __init__(self, open_device: Callable[[], object], *, name: str, fps: float,
+    def __init__(self, open_device: Callable[[], CaptureDevice], *, name: str, fps: float,
                  backoff_initial_s: float = 0.2, backoff_max_s: float = 5.0,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self._open_device = open_device
@@ -48,16 +57,18 @@ class CameraFrameSource:
         self._controls = CapturedControls()
 
     @classmethod
-    def from_settings(cls, camera_settings, source: str | None = None) -> "CameraFrameSource":
+    def from_settings(cls, camera_settings: CameraSettings, source: str | None = None) -> "CameraFrameSource":
         """A camera as configured in ``Settings.camera`` (``source`` overrides it)."""
         s = camera_settings
         chosen = source if source is not None else s.source
 
         if chosen in ("sim", "sim-backlit") or chosen.startswith("sim:"):
             # One simulated device for the whole run, so it can be unplugged and back.
-            opener = open_device(chosen, s.width, s.height, s.fps, s.loop_files).open
+            simulator = cast(_Reopenable, open_device(chosen, s.width, s.height, s.fps,
+                                                      s.loop_files))
+            opener = simulator.open
         else:
-            def opener():
+            def opener() -> CaptureDevice:
                 return open_device(chosen, s.width, s.height, s.fps, s.loop_files)
         return cls(opener, name=f"camera {chosen}", fps=s.fps,
                    backoff_initial_s=s.reopen_backoff_initial_s,
@@ -109,7 +120,7 @@ class CameraFrameSource:
     # -- the capture thread -------------------------------------------------------------
     def _run(self) -> None:
         backoff = self._backoff_initial_s
-        device = None
+        device: CaptureDevice | None = None
         next_due = self._clock()
         try:
             while not self._stop.is_set():
@@ -148,7 +159,7 @@ class CameraFrameSource:
             if device is not None:
                 self._release(device)
 
-    def _try_open(self):
+    def _try_open(self) -> CaptureDevice | None:
         try:
             device = self._open_device()
         except DeviceError as exc:
@@ -159,7 +170,7 @@ class CameraFrameSource:
         self._set_state(CameraState.RUNNING)
         return device
 
-    def _publish(self, image) -> None:
+    def _publish(self, image: np.ndarray) -> None:
         now = self._clock()
         with self._lock:
             self._captured += 1
@@ -180,7 +191,7 @@ class CameraFrameSource:
         with self._lock:
             self._state = state
 
-    def _release(self, device) -> None:
+    def _release(self, device: CaptureDevice) -> None:
         self._controls.attach(None)
         try:
             device.release()

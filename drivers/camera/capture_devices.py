@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 
 import cv2
 import numpy as np
@@ -25,6 +26,9 @@ from drivers.camera.image_files import (IMAGE_SUFFIXES, PLAYLIST_SUFFIXES, Unrea
                                         expand_image_paths, fit_within, load_image)
 from drivers.camera.camera_controls import NoControls, controls_for
 from terminal.errors import DeviceError
+
+if TYPE_CHECKING:
+    from drivers.camera.backlit_camera import BacklitFaceCamera
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +117,19 @@ def is_image_source(source: str) -> bool:
     return path.is_dir() or path.suffix.lower() in IMAGE_SUFFIXES + PLAYLIST_SUFFIXES
 
 
-def open_device(source: str, width: int, height: int, fps: float, loop: bool):
+class CaptureDevice(Protocol):
+    """What the capture thread uses of a device (see the module docstring)."""
+
+    @property
+    def paced(self) -> bool: ...
+
+    def read(self) -> np.ndarray: ...
+
+    def release(self) -> None: ...
+
+
+def open_device(source: str, width: int, height: int, fps: float,
+                loop: bool) -> CaptureDevice:
     """Open the device named by ``source``; raises DeviceError if it cannot be opened."""
     if source == "sim-backlit":
         return open_backlit_simulator(width, height)
@@ -126,9 +142,10 @@ def open_device(source: str, width: int, height: int, fps: float, loop: bool):
     return OpenCvDevice(source, width, height, fps, loop)
 
 
-def open_backlit_simulator(width: int, height: int):
+def open_backlit_simulator(width: int, height: int) -> BacklitFaceCamera:
     """The backlit simulated camera showing scikit-image's public-domain astronaut."""
     from skimage import data
     from drivers.camera.backlit_camera import BacklitFaceCamera, backlit_scene
-    face = cv2.cvtColor(data.astronaut(), cv2.COLOR_RGB2BGR)[0:330, 90:420]
+    astronaut: np.ndarray = data.astronaut()  # type: ignore[no-untyped-call]  # skimage: untyped
+    face = cv2.cvtColor(astronaut, cv2.COLOR_RGB2BGR)[0:330, 90:420]
     return BacklitFaceCamera(backlit_scene(face, width, height, background_level=12.0))

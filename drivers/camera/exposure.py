@@ -21,7 +21,7 @@ import math
 import time
 from dataclasses import dataclass
 from enum import Enum
-from typing import Callable
+from typing import Any, Callable
 
 import cv2
 import numpy as np
@@ -166,18 +166,21 @@ class FaceExposure:
         return apply_gamma(image, self._gamma)
 
     def _steer_hardware(self, luma: float) -> None:
+        auto_ctrl, exposure_ctrl = self._auto_ctrl, self._exposure_ctrl
+        if auto_ctrl is None or exposure_ctrl is None:
+            return              # not reached: called only when ``hardware`` (both found)
         now = self._clock()
         if abs(luma - self.target) <= self.tolerance or now - self._last_change < self.settle_s:
             return
         if not self._manual:
-            self._manual = self.controls.set(self._auto_ctrl.name, MANUAL_EXPOSURE)
+            self._manual = self.controls.set(auto_ctrl.name, MANUAL_EXPOSURE)
             if not self._manual:
                 self._hardware_maxed = True      # the camera refuses manual: software
                 return
         ratio = self.target / max(luma, 1.0)
         # Part of the way each step: the picture reacts a frame or two later.
-        exposure = self._clamp(self._exposure_ctrl, round(self._exposure * ratio ** 0.8))
-        if exposure != self._exposure and self.controls.set(self._exposure_ctrl.name, exposure):
+        exposure = self._clamp(exposure_ctrl, round(self._exposure * ratio ** 0.8))
+        if exposure != self._exposure and self.controls.set(exposure_ctrl.name, exposure):
             self._exposure = exposure
         elif self._gain_ctrl is not None and self._gain is not None:
             step = max(1, ((self._gain_ctrl.maximum or 100) - (self._gain_ctrl.minimum or 0)) // 10)
@@ -206,7 +209,7 @@ class FaceExposure:
         self._gamma = 1.0
         self._last_change = -1e9
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         """For the technician: what metering can use on this camera, and did last."""
         self._discover()
         last = self.last

@@ -24,9 +24,9 @@ def motion_blur(image: np.ndarray, length_px: int, angle_deg: float) -> np.ndarr
     kernel = np.zeros((length_px, length_px), np.float32)
     kernel[length_px // 2, :] = 1.0
     centre = ((length_px - 1) / 2, (length_px - 1) / 2)
-    kernel = cv2.warpAffine(kernel, cv2.getRotationMatrix2D(centre, angle_deg, 1.0),
-                            (length_px, length_px))
-    return cv2.filter2D(image, -1, kernel / max(kernel.sum(), 1e-6))
+    rotated = cv2.warpAffine(kernel, cv2.getRotationMatrix2D(centre, angle_deg, 1.0),
+                             (length_px, length_px))
+    return cv2.filter2D(image, -1, rotated / max(rotated.sum(), 1e-6))
 
 
 def sensor_noise(image: np.ndarray, sigma: float, rng: np.random.Generator) -> np.ndarray:
@@ -52,7 +52,7 @@ def glare(image: np.ndarray, strength: float, rng: np.random.Generator) -> np.nd
     ax, ay = rng.uniform(0.08, 0.2) * w, rng.uniform(0.05, 0.15) * h
     ys, xs = np.mgrid[0:h, 0:w].astype(np.float32)
     falloff = np.exp(-(((xs - cx) / ax) ** 2 + ((ys - cy) / ay) ** 2))
-    out = image.astype(np.float32) + (255.0 * strength * falloff)[..., None]
+    out: np.ndarray = image.astype(np.float32) + (255.0 * strength * falloff)[..., None]
     return out.clip(0, 255).astype(np.uint8)
 
 
@@ -65,7 +65,8 @@ def screen_moire(image: np.ndarray, amplitude: float, period_px: float, angle_de
     theta = np.deg2rad(angle_deg)
     phase = (xs * np.cos(theta) + ys * np.sin(theta)) * (2 * np.pi / period_px)
     bands = 1.0 + amplitude * np.sin(phase) * np.sin(phase * 0.13)
-    return (image.astype(np.float32) * bands[..., None]).clip(0, 255).astype(np.uint8)
+    damaged: np.ndarray = image.astype(np.float32) * bands[..., None]
+    return damaged.clip(0, 255).astype(np.uint8)
 
 
 def jpeg(image: np.ndarray, quality: int) -> np.ndarray:
@@ -73,7 +74,10 @@ def jpeg(image: np.ndarray, quality: int) -> np.ndarray:
     ok, encoded = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
     if not ok:  # pragma: no cover - OpenCV always encodes a valid uint8 image
         raise ValueError("JPEG encoding failed")
-    return cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+    decoded = cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+    if decoded is None:  # pragma: no cover - what OpenCV just encoded always decodes
+        raise ValueError("JPEG decoding failed")
+    return decoded
 
 
 @dataclass(frozen=True)

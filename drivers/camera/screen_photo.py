@@ -167,7 +167,7 @@ def render_phone_photo(payload: bytes | str, symbology: Symbology, scene: PhoneS
                                  borderMode=cv2.BORDER_CONSTANT, borderValue=0)
     background = _shop_background(scene.width, scene.height, rng)
     alpha = warped[..., 3:4].astype(np.float32) / 255.0
-    photo = warped[..., :3].astype(np.float32) * alpha + background * (1 - alpha)
+    photo: np.ndarray = warped[..., :3].astype(np.float32) * alpha + background * (1 - alpha)
     return photo.clip(0, 255).astype(np.uint8)
 
 

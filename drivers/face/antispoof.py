@@ -10,6 +10,7 @@ shifted inside), both resized to 80x80 BGR with raw 0..255 values; softmax index
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Sequence
 
 import cv2
 import numpy as np
@@ -21,7 +22,7 @@ V1SE_SCALE = 4.0
 CELEBA_SCALE = 1.5
 
 
-def silent_face_crop(img: np.ndarray, box, scale: float) -> np.ndarray:
+def silent_face_crop(img: np.ndarray, box: np.ndarray | Sequence[float], scale: float) -> np.ndarray:
     """Box scaled by ``scale`` around its centre, shrunk to fit and shifted inside."""
     h, w = img.shape[:2]
     x1, y1, x2, y2 = (float(v) for v in box[:4])
@@ -45,7 +46,7 @@ def silent_face_crop(img: np.ndarray, box, scale: float) -> np.ndarray:
     return img[int(top): int(bottom) + 1, int(left): int(right) + 1]
 
 
-def reflect_square_crop(img: np.ndarray, box, scale: float) -> np.ndarray:
+def reflect_square_crop(img: np.ndarray, box: np.ndarray | Sequence[float], scale: float) -> np.ndarray:
     """Square of side max(w, h) * scale centred on the box; edges reflected."""
     x1, y1, x2, y2 = (float(v) for v in box[:4])
     side = max(x2 - x1, y2 - y1) * scale
@@ -56,8 +57,9 @@ def reflect_square_crop(img: np.ndarray, box, scale: float) -> np.ndarray:
 
 
 def softmax(logits: np.ndarray) -> np.ndarray:
-    e = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    return e / e.sum(axis=-1, keepdims=True)
+    e: np.ndarray = np.exp(logits - logits.max(axis=-1, keepdims=True))
+    probabilities: np.ndarray = e / e.sum(axis=-1, keepdims=True)
+    return probabilities
 
 
 class PassiveLiveness:
@@ -70,26 +72,28 @@ class PassiveLiveness:
         self._v1se = open_session(v1se, threads)
         self._celeba = open_session(celeba, threads) if celeba else None
 
-    def scores(self, img_bgr: np.ndarray, box) -> dict[str, float]:
+    def scores(self, img_bgr: np.ndarray, box: np.ndarray | Sequence[float]) -> dict[str, float]:
         """Each model's live probability plus the combined ``"live"`` score."""
         v2 = self._minifas(self._v2, img_bgr, box, V2_SCALE)
         v1se = self._minifas(self._v1se, img_bgr, box, V1SE_SCALE)
         result = {"v2": v2, "v1se": v1se, "live": (v2 + v1se) / 2}
         if self._celeba is not None:
-            result["celeba"] = self._celeba_score(img_bgr, box)
+            result["celeba"] = self._celeba_score(self._celeba, img_bgr, box)
             result["live"] = min(result["live"], result["celeba"])
         return result
 
     @staticmethod
-    def _minifas(session, img, box, scale) -> float:
+    def _minifas(session: Any, img: np.ndarray, box: np.ndarray | Sequence[float],
+                 scale: float) -> float:
         crop = cv2.resize(silent_face_crop(img, box, scale), (80, 80))
         blob = crop.astype(np.float32).transpose(2, 0, 1)[None]
         logits = session.run(None, {"input": blob})[0]
         return float(softmax(logits)[0, 1])
 
-    def _celeba_score(self, img, box) -> float:
+    @staticmethod
+    def _celeba_score(session: Any, img: np.ndarray, box: np.ndarray | Sequence[float]) -> float:
         crop = cv2.resize(reflect_square_crop(img, box, CELEBA_SCALE), (128, 128),
                           interpolation=cv2.INTER_AREA)
         rgb = cv2.cvtColor(crop, cv2.COLOR_BGR2RGB).astype(np.float32) / 255.0
-        logits = self._celeba.run(None, {"input": rgb.transpose(2, 0, 1)[None]})[0]
+        logits = session.run(None, {"input": rgb.transpose(2, 0, 1)[None]})[0]
         return float(softmax(logits)[0, 0])

@@ -70,7 +70,7 @@ class InsightFaceEngine:
             bboxes, kpss = self._detector.detect(frame_bgr, max_num=0)
         except Exception as exc:
             raise DeviceError("face", f"detector failed: {exc}") from exc
-        boxes = tuple(tuple(float(v) for v in b[:4]) for b in bboxes)
+        boxes = tuple((float(b[0]), float(b[1]), float(b[2]), float(b[3])) for b in bboxes)
         areas = [(b[2] - b[0]) * (b[3] - b[1]) for b in boxes]
         index = dominant_face_index(areas, self.settings)
         if index is None:
@@ -82,18 +82,20 @@ class InsightFaceEngine:
         """Raw SCRFD output: boxes (N x 5: x1, y1, x2, y2, score) and 5-point keypoints
         (N x 5 x 2). For diagnostics, which time each stage on its own."""
         check_frame(frame_bgr)
-        return self._detector.detect(frame_bgr, max_num=0)
+        boxes, keypoints = self._detector.detect(frame_bgr, max_num=0)
+        return boxes, keypoints
 
-    def passive_scores(self, frame_bgr: np.ndarray, bbox_row) -> dict[str, float]:
+    def passive_scores(self, frame_bgr: np.ndarray, bbox_row: np.ndarray) -> dict[str, float]:
         """The passive liveness scores of one detected face (see PassiveLiveness)."""
         return self._liveness.scores(frame_bgr, bbox_row)
 
     def embed_aligned(self, face_112_bgr: np.ndarray) -> np.ndarray:
         """Unit embedding of an ArcFace-aligned 112x112 BGR crop."""
-        feat = self._recognizer.get_feat(face_112_bgr).reshape(-1).astype(np.float32)
+        feat: np.ndarray = self._recognizer.get_feat(face_112_bgr).reshape(-1).astype(np.float32)
         return feat / max(float(np.linalg.norm(feat)), 1e-12)
 
-    def _measure(self, frame, bbox_row, kps, with_landmarks: bool) -> FaceObservation:
+    def _measure(self, frame: np.ndarray, bbox_row: np.ndarray, kps: np.ndarray,
+                 with_landmarks: bool) -> FaceObservation:
         aligned = align_face(frame, kps)
         quality = measure_quality(bbox_row, kps, aligned)
         live = self._liveness.scores(frame, bbox_row)
@@ -102,13 +104,14 @@ class InsightFaceEngine:
             from insightface.app.common import Face
             face = Face(bbox=bbox_row[:4], kps=kps, det_score=bbox_row[4])
             landmarks = np.asarray(self._landmarker.get(frame, face), dtype=np.float32)
-        return FaceObservation(bbox=tuple(float(v) for v in bbox_row[:4]),
+        return FaceObservation(bbox=(float(bbox_row[0]), float(bbox_row[1]),
+                                     float(bbox_row[2]), float(bbox_row[3])),
                                det_score=float(bbox_row[4]), quality=quality,
                                passive_score=live["live"],
                                embedding=self.embed_aligned(aligned), landmarks=landmarks)
 
 
-def check_frame(frame) -> None:
+def check_frame(frame: object) -> None:
     if not isinstance(frame, np.ndarray) or frame.ndim != 3 or frame.shape[2] != 3 \
             or frame.dtype != np.uint8 or min(frame.shape[:2]) < 16:
         shape = getattr(frame, "shape", None)

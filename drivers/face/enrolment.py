@@ -9,12 +9,13 @@ decided by ``terminal.face_enrolment``.
 from __future__ import annotations
 
 import numpy as np
+import numpy.typing as npt
 
 from terminal.face_enrolment import MeasuredSamples, SampleFacts
 from terminal.ports.face import FaceEngine, FaceGallery
 
 
-def template_bytes(embedding) -> bytes:
+def template_bytes(embedding: npt.ArrayLike) -> bytes:
     return np.asarray(embedding, dtype="<f4").reshape(-1).tobytes()
 
 
@@ -41,7 +42,7 @@ def measure_samples(engine: FaceEngine, gallery: FaceGallery,
     similarity = [[0.0] * size for _ in range(size)]
     present = [i for i, vec in enumerate(embeddings) if vec is not None]
     if present:
-        stacked = np.stack([embeddings[i] for i in present])
+        stacked = np.stack([vec for vec in embeddings if vec is not None])
         scores = stacked @ stacked.T
         for a, i in enumerate(present):
             for b, j in enumerate(present):

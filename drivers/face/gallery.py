@@ -26,9 +26,10 @@ the paths taken. Every reported score is an exact cosine of a real template.
 from __future__ import annotations
 
 import threading
-from typing import Iterable
+from typing import Any, Iterable
 
 import numpy as np
+import numpy.typing as npt
 
 from terminal.ports.face import GalleryMatch
 
@@ -73,7 +74,7 @@ class TemplateGallery:
         self._searches = {"exact": 0, "two_stage": 0, "widened": 0, "full_rescan": 0}
         self._lock = threading.Lock()
 
-    def add_member(self, member_id: str, templates: Iterable, version: str) -> None:
+    def add_member(self, member_id: str, templates: Iterable[npt.ArrayLike], version: str) -> None:
         """Add a member's templates (replacing any it had). Vectors are re-normalised."""
         if version != self.template_version:
             raise ValueError(f"template version {version} does not match the gallery's "
@@ -115,7 +116,7 @@ class TemplateGallery:
         with self._lock:
             return dict(self._searches)
 
-    def identify(self, embedding) -> GalleryMatch:
+    def identify(self, embedding: npt.ArrayLike) -> GalleryMatch:
         """Best member and the best score of any other member (cosine similarity)."""
         probe = np.asarray(embedding, dtype=np.float32).reshape(-1)
         probe = probe / max(float(np.linalg.norm(probe)), 1e-12)
@@ -187,7 +188,7 @@ class TemplateGallery:
         if rows <= len(self._matrix):
             return
         size = max(rows, 2 * len(self._matrix))
-        grown = []
+        grown: list[Any] = []     # three arrays, each keeping its own shape and dtype
         for old in (self._matrix, self._projected, self._owner):
             new = np.zeros((size,) + old.shape[1:], dtype=old.dtype)
             new[:self._rows] = old[:self._rows]

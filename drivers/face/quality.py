@@ -8,6 +8,8 @@ ArcFace template has it at 0.496 of the way down).
 
 from __future__ import annotations
 
+from typing import Sequence
+
 import cv2
 import numpy as np
 
@@ -32,7 +34,7 @@ def pose_ratios(kps: np.ndarray) -> tuple[float, float]:
     return yaw, pitch
 
 
-def measure_quality(bbox, kps: np.ndarray, aligned_112: np.ndarray) -> FaceQualityMetrics:
+def measure_quality(bbox: np.ndarray | Sequence[float], kps: np.ndarray, aligned_112: np.ndarray) -> FaceQualityMetrics:
     """Metrics for one face; ``aligned_112`` is its ArcFace-aligned BGR crop."""
     grey = cv2.cvtColor(aligned_112, cv2.COLOR_BGR2GRAY)
     # Only the inner face: the corners of the aligned crop hold background and hair.

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from typing import Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from drivers.host.answers import _rejected
 from drivers.host.wire import METHOD_FACE_ENROL, METHOD_FACE_SYNC
@@ -21,9 +21,21 @@ from terminal.face_gallery_sync import ChangeAction, FaceEnrolled, GalleryChange
 from terminal.host_messages import CODE_SUCCESS, CODE_SYSTEM_ERROR
 from terminal.ports.face import ConsentRecord
 
+if TYPE_CHECKING:
+    from drivers.host.answer_checks import Asked
+    from terminal.settings.host_section import HostSettings
+
 
 class FaceHostCalls:
     """Needs the host client's ``_call``, ``_asked`` and ``_settings``."""
+
+    if TYPE_CHECKING:                    # provided by HostClient
+        _settings: HostSettings
+
+        def _call(self, method: str, biz: dict[str, Any], asked: Asked, *,
+                  connect_retries: int = 0) -> dict[str, Any]: ...
+
+        def _asked(self, method: str, **echo: Any) -> Asked: ...
 
     def face_enrol(self, member_id: str, template_version: str, templates: Sequence[bytes],
                    consent: ConsentRecord) -> FaceEnrolled:
@@ -34,7 +46,7 @@ class FaceHostCalls:
                "consent": {"version": consent.consent_version, "text": consent.consent_text,
                            "given_at": round(float(consent.given_at), 3),
                            "recorded_by": consent.recorded_by}}
-        payload = self._call(METHOD_FACE_ENROL, biz, self._asked(  # type: ignore[attr-defined]
+        payload = self._call(METHOD_FACE_ENROL, biz, self._asked(
             METHOD_FACE_ENROL, member_id=member_id, templates_sent=len(templates)))
         if payload.get("code") == CODE_SYSTEM_ERROR:
             raise OutcomeUnknown("{}: the back office could not answer now".format(METHOD_FACE_ENROL))
@@ -45,11 +57,11 @@ class FaceHostCalls:
 
     def face_sync(self, since_version: int, template_version: str) -> GalleryDelta:
         """One page of the store gallery's changes after ``since_version``."""
-        payload = self._call(  # type: ignore[attr-defined]
+        payload = self._call(
             METHOD_FACE_SYNC, {"since_version": since_version,
                                "template_version": template_version},
-            self._asked(METHOD_FACE_SYNC, since_version=since_version),  # type: ignore
-            connect_retries=self._settings.connect_retries)  # type: ignore[attr-defined]
+            self._asked(METHOD_FACE_SYNC, since_version=since_version),
+            connect_retries=self._settings.connect_retries)
         if payload.get("code") == CODE_SYSTEM_ERROR:
             raise OutcomeUnknown("{}: the back office could not answer now".format(METHOD_FACE_SYNC))
         if payload.get("code") != CODE_SUCCESS:

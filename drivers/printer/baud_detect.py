@@ -6,6 +6,7 @@ bit check, so a wrong rate is never accepted by accident of one lucky byte."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from drivers.printer.profiles import PrinterProfile
 from drivers.printer.serial_printer import SerialPrinter
@@ -21,7 +22,8 @@ class BaudProbe:
     status: PrinterStatus
 
 
-def detect_baud(port: str, profile: PrinterProfile, candidates=CANDIDATE_BAUDS, *,
+def detect_baud(port: str, profile: PrinterProfile,
+                candidates: Iterable[int] = CANDIDATE_BAUDS, *,
                 status_timeout_ms: int = 150) -> tuple[int | None, list[BaudProbe]]:
     """Returns (the working baud or None, every probe made). Raises DeviceError when
     the port itself cannot be opened."""

@@ -10,10 +10,11 @@ from __future__ import annotations
 import socket
 import time
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from drivers.printer.status_bytes import QUERY_ALL, parse_status
 from terminal.errors import ConfigError, UserFacingError
-from terminal.settings.printer_port import parse_printer_port
+from terminal.settings.printer_port import PrinterPort, parse_printer_port
 
 PRINTER_CLASS, VENDOR_CLASS = 7, 0xFF
 
@@ -44,7 +45,7 @@ class NetworkProbe:
     port: str                    # tcp://HOST:PORT
     connected: bool = False
     connect_ms: float | None = None
-    status: dict | None = None
+    status: dict[str, Any] | None = None
     problem: str = ""
 
 
@@ -55,7 +56,7 @@ class Detection:
     usb_problem: str = ""
     network: NetworkProbe | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"serial_ports": [asdict(p) for p in self.serial_ports],
                 "usb_printers": [asdict(p) for p in self.usb_printers],
                 "usb_problem": self.usb_problem,
@@ -73,7 +74,7 @@ def serial_ports() -> list[SerialPortInfo]:
     return found
 
 
-def usb_printers(backend=None) -> tuple[list[UsbPrinterInfo], str]:
+def usb_printers(backend: object | None = None) -> tuple[list[UsbPrinterInfo], str]:
     """USB devices with a printer-class interface (or a vendor interface with a bulk OUT
     endpoint, as some Chinese printers have), and a problem sentence when the bus could
     not be read (no libusb, no permission)."""
@@ -101,7 +102,7 @@ def usb_printers(backend=None) -> tuple[list[UsbPrinterInfo], str]:
     return found, ""
 
 
-def _printer_kind(usb, device) -> tuple[str, bool]:
+def _printer_kind(usb: Any, device: Any) -> tuple[str, bool]:
     try:
         configuration = device[0]
     except (usb.core.USBError, IndexError):
@@ -118,7 +119,7 @@ def _printer_kind(usb, device) -> tuple[str, bool]:
     return "", False
 
 
-def _string(usb, device, index: int) -> str:
+def _string(usb: Any, device: Any, index: int) -> str:
     if not index:
         return ""
     try:
@@ -127,7 +128,7 @@ def _string(usb, device, index: int) -> str:
         return ""                      # no permission to open it, or no strings
 
 
-def parse_probe_address(text: str):
+def parse_probe_address(text: str) -> PrinterPort:
     """``HOST``, ``HOST:PORT`` or ``tcp://HOST:PORT`` -> a parsed TCP port. A range,
     wildcard or netmask is refused: detection never scans a network."""
     value = text.strip()
@@ -150,7 +151,7 @@ def parse_probe_address(text: str):
                               f"{exc.problem}") from None
 
 
-def probe_network(address, *, connect_timeout_s: float = 2.0,
+def probe_network(address: PrinterPort, *, connect_timeout_s: float = 2.0,
                   reply_timeout_s: float = 0.5) -> NetworkProbe:
     """One connection to one address: connect, ``DLE EOT 1..4``, read the replies."""
     probe = NetworkProbe(address.describe())
@@ -189,7 +190,7 @@ def probe_network(address, *, connect_timeout_s: float = 2.0,
     return probe
 
 
-def detect(*, address: str | None = None, usb_backend=None) -> Detection:
+def detect(*, address: str | None = None, usb_backend: object | None = None) -> Detection:
     result = Detection(serial_ports=serial_ports())
     result.usb_printers, result.usb_problem = usb_printers(usb_backend)
     if address:

@@ -72,7 +72,9 @@ def encode_receipt_with_boundaries(receipt: Receipt, profile: PrinterProfile,
     """The job and the offsets between complete commands (after each printed line)."""
     w = _Writer(profile)
     cols = profile.columns
-    text = lambda value: clean_text(value, profile.encoding)  # noqa: E731
+
+    def text(value: str) -> str:
+        return clean_text(value, profile.encoding)
 
     w.raw(cmd.INITIALIZE + cmd.CHINESE_MODE_ON)
     if receipt.reprint_count > 0:
@@ -165,7 +167,8 @@ def barcode_module_dots(data: bytes, profile: PrinterProfile) -> int:
 def qr_raster_module_dots(payload: bytes, profile: PrinterProfile) -> int:
     """The largest module size up to the profile's whose raster QR (with its 4-module
     quiet zone) fits the paper; at least 1."""
-    modules = segno.make_qr(payload, error="m", boost_error=False).symbol_size(scale=1, border=4)[0]
+    modules = int(segno.make_qr(payload, error="m", boost_error=False)
+                  .symbol_size(scale=1, border=4)[0])
     return max(1, min(profile.qr_module_dots, profile.dots_per_line // modules))
 
 

@@ -6,16 +6,18 @@ from __future__ import annotations
 
 from drivers.printer.encoder import EncodeOptions
 from drivers.printer.escpos_printer import EscPosPrinter
+from drivers.printer.links.link import ByteLink
 from drivers.printer.links.serial_link import SerialLink
 from drivers.printer.links.tcp_link import TcpLink
 from drivers.printer.links.usb_link import UsbLink
-from drivers.printer.profiles import get_profile
+from drivers.printer.profiles import PrinterProfile, get_profile
 from terminal.settings.printer_port import PortKind, PrinterPort, parse_printer_port
 from terminal.settings.printer_section import PrinterSettings
 
 
 def build_link(port: PrinterPort, settings: PrinterSettings, *, baud: int | None = None,
-               profile=None, usb_backend=None):
+               profile: PrinterProfile | None = None,
+               usb_backend: object | None = None) -> ByteLink:
     """The link for a parsed port (nothing is opened yet)."""
     if port.kind is PortKind.TCP:
         return TcpLink(port.host, port.tcp_port, name=port.describe(),
@@ -33,7 +35,8 @@ def build_link(port: PrinterPort, settings: PrinterSettings, *, baud: int | None
 
 def printer_from_settings(settings: PrinterSettings, *, port: str | None = None,
                           profile: str | None = None, baud: int | None = None,
-                          drawer_kick: bool | None = None, usb_backend=None) -> EscPosPrinter:
+                          drawer_kick: bool | None = None,
+                          usb_backend: object | None = None) -> EscPosPrinter:
     """The configured printer (arguments override single settings, e.g. CLI options).
     Raises ConfigError naming ``printer.port`` or ``printer.profile`` for a bad value;
     nothing is opened until the first status or print."""

@@ -11,7 +11,10 @@ says why, and ``payterm printer profiles`` prints the reasons.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from drivers.printer.profiles import PrinterProfile
 
 _CHINESE_EPSON = ("GB18030 via FS & on the Simplified Chinese model (the database "
                   "lists only single-byte code pages)")
@@ -38,7 +41,8 @@ class ModelOverride:
     print_end_ack: bool | None = None
     code128: bool | None = None
 
-    def apply(self, profile: Any, *, name: str | None = None, source: str | None = None):
+    def apply(self, profile: PrinterProfile, *, name: str | None = None,
+              source: str | None = None) -> PrinterProfile:
         changes = {f.name: getattr(self, f.name) for f in fields(self)
                    if f.name != "notes" and getattr(self, f.name) is not None}
         if name is not None:
@@ -52,7 +56,7 @@ class ModelOverride:
         return replace(profile, overrides=tuple(profile.overrides) + notes, **changes)
 
 
-def _epson(notes: tuple[str, ...] = (), **changes) -> ModelOverride:
+def _epson(notes: tuple[str, ...] = (), **changes: Any) -> ModelOverride:
     return ModelOverride(notes=(_CHINESE_EPSON, "cut: GS V B 0 (feed to the cutter, then "
                                 "partial cut), serial 38400 baud RTS/CTS (Epson factory "
                                 "setting)") + notes,

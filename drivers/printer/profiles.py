@@ -21,6 +21,7 @@ import json
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import metadata, resources
+from typing import Any
 
 from drivers.printer.profile_overrides import ALIASES, MODEL_OVERRIDES, PAYTERM_MODELS, ModelOverride
 from terminal.errors import ConfigError
@@ -58,7 +59,7 @@ class PrinterProfile:
     def paper_mm(self) -> int:
         return 58 if self.dots_per_line <= 432 else 80
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "vendor": self.vendor, "models": self.models,
                 "source": self.source, "base": self.base, "columns": self.columns,
                 "dots_per_line": self.dots_per_line, "paper_mm": self.paper_mm,
@@ -80,26 +81,27 @@ class ExcludedModel:
     vendor: str
     reason: str
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "vendor": self.vendor, "reason": self.reason}
 
 
-def database() -> dict:
+def database() -> dict[str, Any]:
     """The capability database exactly as python-escpos ships it."""
     return _database()
 
 
 @lru_cache(maxsize=1)
-def _database() -> dict:
+def _database() -> dict[str, Any]:
     text = (resources.files("escpos") / "capabilities.json").read_text(encoding="utf-8")
-    return json.loads(text)
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
 
 
 def database_version() -> str:
     return f"python-escpos {metadata.version('python-escpos')} capabilities.json"
 
 
-def exclusion_reason(entry: dict) -> str:
+def exclusion_reason(entry: dict[str, Any]) -> str:
     """Why a database model cannot print a payterm receipt ("" when it can)."""
     features = entry.get("features", {})
     if features.get("starCommands"):
@@ -110,11 +112,11 @@ def exclusion_reason(entry: dict) -> str:
     return ""
 
 
-def _known(value) -> float:
+def _known(value: object) -> float:
     return float(value) if isinstance(value, (int, float)) else 0.0
 
 
-def _from_database(key: str, entry: dict, override: ModelOverride) -> PrinterProfile:
+def _from_database(key: str, entry: dict[str, Any], override: ModelOverride) -> PrinterProfile:
     features = entry.get("features", {})
     media = entry.get("media", {}).get("width", {})
     columns = int(entry["fonts"]["0"]["columns"])
@@ -187,7 +189,7 @@ def get_profile(name: str) -> PrinterProfile:
                            "RP326)")
 
 
-class _ProfilesView(dict):
+class _ProfilesView(dict[str, PrinterProfile]):
     """``PROFILES[name]`` for callers of the first version (aliases resolve too)."""
 
     def __missing__(self, name: str) -> PrinterProfile:

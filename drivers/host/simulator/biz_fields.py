@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from terminal.money import from_yuan_string
 
@@ -19,7 +20,7 @@ class BadField(ValueError):
         self.sub_code = sub_code
 
 
-def text(biz: dict, key: str, *, max_len: int = 64, required: bool = True) -> str:
+def text(biz: dict[str, Any], key: str, *, max_len: int = 64, required: bool = True) -> str:
     value = biz.get(key, "")
     if value is None:
         value = ""
@@ -32,7 +33,7 @@ def text(biz: dict, key: str, *, max_len: int = 64, required: bool = True) -> st
     return value
 
 
-def amount_fen(biz: dict, key: str) -> int:
+def amount_fen(biz: dict[str, Any], key: str) -> int:
     """A positive yuan amount with at most two decimals, as fen."""
     raw = biz.get(key)
     if not isinstance(raw, str):
@@ -47,7 +48,7 @@ def amount_fen(biz: dict, key: str) -> int:
     return fen
 
 
-def evidence(biz: dict) -> dict:
+def evidence(biz: dict[str, Any]) -> dict[str, Any]:
     """The match evidence object; refused when it could carry an image."""
     value = biz.get("evidence", {})
     if value is None:
@@ -63,7 +64,7 @@ def evidence(biz: dict) -> dict:
     return value
 
 
-def _longest_string(value) -> int:
+def _longest_string(value: object) -> int:
     if isinstance(value, str):
         return len(value)
     if isinstance(value, dict):

@@ -10,6 +10,7 @@ import json
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
 
 from drivers.host.simulator.behaviours import BY_CODE, Behaviour
 from terminal.errors import ConfigError
@@ -60,7 +61,7 @@ class SimulatorConfig:
                               f"must be one of {', '.join(sorted(allowed))}")
 
 
-def config_from_dict(data: dict) -> SimulatorConfig:
+def config_from_dict(data: dict[str, Any]) -> SimulatorConfig:
     """Build a config from parsed JSON/TOML; unknown keys are errors that name the key."""
     known = {f.name for f in fields(SimulatorConfig)}
     for key in data:
@@ -74,7 +75,7 @@ def config_from_dict(data: dict) -> SimulatorConfig:
     return SimulatorConfig(**values)
 
 
-def terminal_seed(item: dict) -> TerminalSeed:
+def terminal_seed(item: dict[str, Any]) -> TerminalSeed:
     if not isinstance(item, dict) or not isinstance(item.get("terminal_id"), str) \
             or not item["terminal_id"] or not isinstance(item.get("disabled", False), bool):
         raise ConfigError("simulator.terminals", "each terminal needs a terminal_id and "
@@ -82,7 +83,7 @@ def terminal_seed(item: dict) -> TerminalSeed:
     return TerminalSeed(item["terminal_id"], item.get("disabled", False))
 
 
-def member_seed(item: dict) -> MemberSeed:
+def member_seed(item: dict[str, Any]) -> MemberSeed:
     try:
         seed = MemberSeed(member_id=str(item["member_id"]), balance_fen=int(item["balance_fen"]),
                           phone_last4=str(item.get("phone_last4", "")))
@@ -111,7 +112,7 @@ def load_config(path: Path) -> SimulatorConfig:
     return config_from_dict(data)
 
 
-def with_overrides(config: SimulatorConfig, **overrides) -> SimulatorConfig:
+def with_overrides(config: SimulatorConfig, **overrides: Any) -> SimulatorConfig:
     """Replace the values given (None means "keep")."""
     changes = {k: v for k, v in overrides.items() if v is not None}
     return replace(config, **changes) if changes else config

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import asdict, dataclass
+from typing import Any, Iterable
 
 MODES = ("http_500", "html", "garbage", "slow", "drop", "bad_sign")
 
@@ -48,7 +49,7 @@ class FaultBoard:
             self._fault = None
             self._busy_members = frozenset()
 
-    def set_busy_members(self, member_ids) -> None:
+    def set_busy_members(self, member_ids: Iterable[object]) -> None:
         """Members whose offline records answer "retryable" (account locked for now)."""
         with self._lock:
             self._busy_members = frozenset(str(m) for m in member_ids)
@@ -69,13 +70,13 @@ class FaultBoard:
                                      fault.delay_s) if remaining > 0 else None)
             return fault
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, Any]:
         with self._lock:
             return {"fault": asdict(self._fault) if self._fault else None,
                     "busy_members": sorted(self._busy_members)}
 
 
-def fault_from_dict(data: dict) -> Fault | None:
+def fault_from_dict(data: dict[str, Any]) -> Fault | None:
     """Parse the admin endpoint's JSON; mode "none" clears. Raises ValueError."""
     mode = str(data.get("mode", "none"))
     if mode == "none":

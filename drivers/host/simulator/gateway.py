@@ -8,7 +8,7 @@ import logging
 import threading
 import time
 from dataclasses import replace
-from typing import Callable
+from typing import Any, Callable
 
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 
@@ -50,7 +50,7 @@ class SimulatorApp:
         batches = OfflineBatches(ledger, self.faults)
         self._identity = TerminalIdentity(ledger, lambda: self.config)
         self.faces = FaceGallery(ledger)
-        self._methods: dict[str, Callable[[dict, float], Reply]] = {
+        self._methods: dict[str, Callable[[dict[str, Any], float], Reply]] = {
             METHOD_PAY: wallet.pay, METHOD_QUERY: wallet.query, METHOD_CANCEL: wallet.cancel,
             METHOD_REFUND: wallet.refund, METHOD_MEMBER_PAY: members.pay,
             METHOD_MEMBER_BALANCE: members.balance, METHOD_PING: self._ping,
@@ -65,7 +65,7 @@ class SimulatorApp:
         with self._config_lock:
             return self._config
 
-    def update_config(self, **changes) -> SimulatorConfig:
+    def update_config(self, **changes: Any) -> SimulatorConfig:
         """Change timings or the default behaviour at run time (admin endpoint)."""
         with self._config_lock:
             self._config = replace(self._config, **changes)
@@ -88,7 +88,7 @@ class SimulatorApp:
             return method, reply
         return method, replace(reply, payload=echoed(method, biz, reply.payload))
 
-    def _run(self, method: str, params: dict[str, str], biz: dict | None) -> Reply:
+    def _run(self, method: str, params: dict[str, str], biz: dict[str, Any] | None) -> Reply:
         if method not in self._methods:
             return replace(invalid("isv.invalid-method", f"no such method {method!r}"),
                            error_member=True)
@@ -127,7 +127,7 @@ class SimulatorApp:
                                                    separators=(",", ":")),
                                         members["sign"])
 
-    def _ping(self, biz: dict, now: float) -> Reply:
+    def _ping(self, biz: dict[str, Any], now: float) -> Reply:
         return success(server_time=f"{now:.3f}")
 
 
@@ -147,7 +147,7 @@ ECHOED_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def echoed(method: str, biz: dict | None, payload: dict) -> dict:
+def echoed(method: str, biz: dict[str, Any] | None, payload: dict[str, Any]) -> dict[str, Any]:
     """``payload`` plus the request's identifying fields (the handler's own values, taken
     from the books, win where both exist)."""
     if not biz:
@@ -157,7 +157,7 @@ def echoed(method: str, biz: dict | None, payload: dict) -> dict:
     return {**payload, **{k: v for k, v in echo.items() if k not in payload}}
 
 
-def _biz_object(text: str | None) -> dict | None:
+def _biz_object(text: str | None) -> dict[str, Any] | None:
     try:
         biz = json.loads(text or "{}")
     except ValueError:

@@ -21,7 +21,7 @@ import logging
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable
+from typing import Any, Callable
 from urllib.parse import parse_qsl
 
 from drivers.host.simulator.config import member_seed, terminal_seed
@@ -67,7 +67,7 @@ class SimulatorServer(ThreadingHTTPServer):
             except OSError:
                 pass
 
-    def handle_error(self, request, client_address) -> None:
+    def handle_error(self, request: object, client_address: object) -> None:
         # A client that hangs up mid-request (killed terminal, dropped test client) is
         # normal for a payment host; log it quietly instead of printing a traceback.
         log.debug("connection from %s ended abruptly", client_address, exc_info=True)
@@ -92,7 +92,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
         except OSError:
             pass
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (stdlib signature)
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
         log.debug("%s %s", self.address_string(), format % args)
 
     # -- routing ---------------------------------------------------------------------------
@@ -236,7 +236,7 @@ class GatewayHandler(BaseHTTPRequestHandler):
             return None
         return self.rfile.read(length)
 
-    def _send_json(self, status: int, data) -> None:
+    def _send_json(self, status: int, data: object) -> None:
         self._send_text(status, "application/json;charset=utf-8",
                         json.dumps(data, ensure_ascii=False, default=str))
 

@@ -17,7 +17,7 @@ import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 from terminal.errors import ConfigError
 
@@ -131,11 +131,12 @@ class Ledger:
 
     @staticmethod
     def trade(db: sqlite3.Connection, out_trade_no: str) -> sqlite3.Row | None:
-        return db.execute("SELECT * FROM trades_now WHERE out_trade_no = ?",
-                          (out_trade_no,)).fetchone()
+        row: sqlite3.Row | None = db.execute("SELECT * FROM trades_now WHERE out_trade_no = ?",
+                                             (out_trade_no,)).fetchone()
+        return row
 
     @staticmethod
-    def insert_trade(db: sqlite3.Connection, **values) -> None:
+    def insert_trade(db: sqlite3.Connection, **values: Any) -> None:
         values.setdefault("updated_at", values["created_at"])
         if isinstance(values.get("evidence"), dict):
             values["evidence"] = json.dumps(values["evidence"], ensure_ascii=False,
@@ -145,7 +146,8 @@ class Ledger:
         db.execute(f"INSERT INTO trades ({columns}) VALUES ({marks})", tuple(values.values()))
 
     @staticmethod
-    def update_trade(db: sqlite3.Connection, out_trade_no: str, now: float, **values) -> None:
+    def update_trade(db: sqlite3.Connection, out_trade_no: str, now: float,
+                     **values: object) -> None:
         sets = ", ".join(f"{k} = ?" for k in values)
         db.execute(f"UPDATE trades SET {sets}, updated_at = ? WHERE out_trade_no = ?",
                    (*values.values(), now, out_trade_no))
@@ -160,8 +162,10 @@ class Ledger:
     # -- refunds ------------------------------------------------------------------------
     @staticmethod
     def refund(db: sqlite3.Connection, out_trade_no: str, out_request_no: str) -> sqlite3.Row | None:
-        return db.execute("SELECT * FROM refunds WHERE out_trade_no = ? AND out_request_no = ?",
-                          (out_trade_no, out_request_no)).fetchone()
+        row: sqlite3.Row | None = db.execute(
+            "SELECT * FROM refunds WHERE out_trade_no = ? AND out_request_no = ?",
+            (out_trade_no, out_request_no)).fetchone()
+        return row
 
     @staticmethod
     def add_refund(db: sqlite3.Connection, out_trade_no: str, out_request_no: str,
@@ -172,7 +176,9 @@ class Ledger:
     # -- members ------------------------------------------------------------------------
     @staticmethod
     def member(db: sqlite3.Connection, member_id: str) -> sqlite3.Row | None:
-        return db.execute("SELECT * FROM members WHERE member_id = ?", (member_id,)).fetchone()
+        row: sqlite3.Row | None = db.execute("SELECT * FROM members WHERE member_id = ?",
+                                             (member_id,)).fetchone()
+        return row
 
     @staticmethod
     def move_balance(db: sqlite3.Connection, member_id: str, delta_fen: int) -> None:
@@ -190,8 +196,9 @@ class Ledger:
     # -- terminal journals ------------------------------------------------------------------
     @staticmethod
     def terminal_journal(db: sqlite3.Connection, terminal_id: str) -> sqlite3.Row | None:
-        return db.execute("SELECT * FROM terminal_journals WHERE terminal_id = ?",
-                          (terminal_id,)).fetchone()
+        row: sqlite3.Row | None = db.execute(
+            "SELECT * FROM terminal_journals WHERE terminal_id = ?", (terminal_id,)).fetchone()
+        return row
 
     @staticmethod
     def use_terminal_journal(db: sqlite3.Connection, terminal_id: str, epoch: str,
@@ -205,24 +212,24 @@ class Ledger:
                    (terminal_id, epoch, now, now))
 
     # -- reading, for tests and the admin endpoint ---------------------------------------
-    def trades(self) -> list[dict]:
+    def trades(self) -> list[dict[str, Any]]:
         """Every trade with its current state (password waits settled) and refunds."""
         with self._lock:
             rows = self._db.execute("SELECT * FROM trades_now ORDER BY created_at, out_trade_no")
             return [self._public(row) for row in rows]
 
-    def charges(self) -> list[dict]:
+    def charges(self) -> list[dict[str, Any]]:
         """What was actually taken from customers: one row per trade that took money."""
         with self._lock:
             rows = self._db.execute("SELECT * FROM charges ORDER BY out_trade_no")
             return [dict(row) for row in rows]
 
-    def members(self) -> list[dict]:
+    def members(self) -> list[dict[str, Any]]:
         with self._lock:
             return [dict(r) for r in self._db.execute("SELECT * FROM members ORDER BY member_id")]
 
     @staticmethod
-    def _public(row: sqlite3.Row) -> dict:
+    def _public(row: sqlite3.Row) -> dict[str, Any]:
         data = dict(row)
         data["state"] = data.pop("effective_state")
         for key in ("settle_to", "settle_at", "cancel_attempts"):

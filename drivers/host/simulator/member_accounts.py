@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
+from typing import Any, cast
+
 from drivers.host.simulator import biz_fields
 from drivers.host.simulator.ledger import Ledger
 from drivers.host.simulator.reply import Reply, business_failed, new_trade_no, success
@@ -14,7 +17,7 @@ class MemberAccounts:
     def __init__(self, ledger: Ledger) -> None:
         self._ledger = ledger
 
-    def pay(self, biz: dict, now: float) -> Reply:
+    def pay(self, biz: dict[str, Any], now: float) -> Reply:
         """Debit a member; idempotent by out_trade_no; evidence stored, images refused."""
         out_trade_no = biz_fields.text(biz, "out_trade_no")
         member_id = biz_fields.text(biz, "member_id")
@@ -39,10 +42,10 @@ class MemberAccounts:
                 return business_failed(SUB_BALANCE_NOT_ENOUGH, "会员余额不足 balance not enough")
             self._ledger.move_balance(db, member_id, -amount)
             self._ledger.insert_trade(db, state="TRADE_SUCCESS", **row)
-            trade = self._ledger.trade(db, out_trade_no)
+            trade = cast(sqlite3.Row, self._ledger.trade(db, out_trade_no))   # just inserted
         return paid_answer(trade, now)
 
-    def balance(self, biz: dict, now: float) -> Reply:
+    def balance(self, biz: dict[str, Any], now: float) -> Reply:
         member_id = biz_fields.text(biz, "member_id")
         with self._ledger.transaction() as db:
             member = self._ledger.member(db, member_id)

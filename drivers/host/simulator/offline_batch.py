@@ -8,7 +8,9 @@ and the same decline if it was declined.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from drivers.host.simulator import biz_fields
 from drivers.host.simulator.faults import FaultBoard
@@ -26,7 +28,7 @@ class OfflineBatches:
         self._ledger = ledger
         self._faults = faults
 
-    def upload(self, biz: dict, now: float) -> Reply:
+    def upload(self, biz: dict[str, Any], now: float) -> Reply:
         records = biz.get("records")
         if not isinstance(records, list) or not records:
             return invalid("isv.missing-parameter", "records must be a non-empty list")
@@ -38,7 +40,8 @@ class OfflineBatches:
             results = [self._book(db, record, batch_terminal, now) for record in records]
         return success(results=results)
 
-    def _book(self, db, record, batch_terminal: str, now: float) -> dict:
+    def _book(self, db: sqlite3.Connection, record: Any, batch_terminal: str,
+              now: float) -> dict[str, Any]:
         """Book one record; its result echoes the record's out_trade_no and total_amount
         as they were sent (docs/host.md), whatever the outcome."""
         result = self._book_record(db, record, batch_terminal, now)
@@ -47,7 +50,8 @@ class OfflineBatches:
             result["total_amount"] = sent_amount
         return result
 
-    def _book_record(self, db, record, batch_terminal: str, now: float) -> dict:
+    def _book_record(self, db: sqlite3.Connection, record: Any, batch_terminal: str,
+                     now: float) -> dict[str, Any]:
         out_trade_no = record.get("out_trade_no") if isinstance(record, dict) else None
         if not isinstance(out_trade_no, str) or not out_trade_no or len(out_trade_no) > 64:
             return _result(str(out_trade_no), BatchOutcome.DECLINED, SUB_INVALID_RECORD,
@@ -78,7 +82,7 @@ class OfflineBatches:
         if tender == "member" and self._faults.member_is_busy(member_id):
             return _result(out_trade_no, BatchOutcome.RETRYABLE, SUB_MEMBER_BUSY,
                            "member account busy, send again later")
-        row = dict(out_trade_no=out_trade_no, trade_no=new_trade_no(now),
+        row: dict[str, Any] = dict(out_trade_no=out_trade_no, trade_no=new_trade_no(now),
                    terminal_id=terminal_id, tender=tender, member_id=member_id,
                    amount_fen=amount, subject=subject, evidence=evidence, offline=1,
                    created_at=created_at, updated_at=now)
@@ -99,7 +103,7 @@ class OfflineBatches:
         self._ledger.insert_trade(db, state="TRADE_SUCCESS", **row)
         return _result(out_trade_no, BatchOutcome.ACCEPTED, trade_no=row["trade_no"])
 
-    def daily_bill(self, biz: dict, now: float) -> Reply:
+    def daily_bill(self, biz: dict[str, Any], now: float) -> Reply:
         """Every trade of one terminal created on one Beijing calendar day."""
         terminal_id = biz_fields.text(biz, "terminal_id")
         try:
@@ -125,7 +129,7 @@ class OfflineBatches:
 
 
 def _result(out_trade_no: str, outcome: BatchOutcome, sub_code: str = "", sub_msg: str = "",
-            trade_no: str = "") -> dict:
+            trade_no: str = "") -> dict[str, Any]:
     item = {"out_trade_no": out_trade_no, "result": outcome.value}
     if sub_code:
         item["sub_code"] = sub_code

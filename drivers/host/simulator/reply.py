@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from drivers.host.wire import HOST_TZ, TIMESTAMP_FORMAT
 from terminal.host_messages import (CODE_BUSINESS_FAILED, CODE_INVALID_PARAMS, CODE_SUCCESS,
@@ -13,22 +14,22 @@ from terminal.host_messages import (CODE_BUSINESS_FAILED, CODE_INVALID_PARAMS, C
 
 @dataclass(frozen=True)
 class Reply:
-    payload: dict
+    payload: dict[str, Any]
     delay_s: float = 0.0        # answer this late (already committed)
     drop: bool = False          # committed, then hang up without answering
     error_member: bool = field(default=False)   # answer under "error_response"
 
 
-def success(**fields) -> Reply:
+def success(**fields: Any) -> Reply:
     return Reply({"code": CODE_SUCCESS, "msg": "Success", **fields})
 
 
-def business_failed(sub_code: str, sub_msg: str, **fields) -> Reply:
+def business_failed(sub_code: str, sub_msg: str, **fields: Any) -> Reply:
     return Reply({"code": CODE_BUSINESS_FAILED, "msg": "Business Failed",
                   "sub_code": sub_code, "sub_msg": sub_msg, **fields})
 
 
-def system_error(**fields) -> Reply:
+def system_error(**fields: Any) -> Reply:
     return Reply({"code": CODE_SYSTEM_ERROR, "msg": "Service Currently Unavailable",
                   "sub_code": "ACQ.SYSTEM_ERROR", "sub_msg": "系统错误 system error", **fields})
 

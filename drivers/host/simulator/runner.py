@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
+from typing import Callable
 
 from drivers.host.keys import (HOST_PRIVATE, HOST_PUBLIC, TERMINAL_PUBLIC, ensure_key_pair,
                                load_private_key, load_public_key)
@@ -32,8 +33,7 @@ class RunningSimulator:
         self._server: SimulatorServer | None = None
         self._thread: threading.Thread | None = None
         self._down_timer: threading.Thread | None = None
-        self._serve(port)
-        self.port = self._server.server_address[1]
+        self.port = self._serve(port)
 
     @property
     def url(self) -> str:
@@ -90,15 +90,17 @@ class RunningSimulator:
     def __enter__(self) -> "RunningSimulator":
         return self
 
-    def __exit__(self, *exc_info) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()
 
-    def _serve(self, port: int) -> None:
+    def _serve(self, port: int) -> int:
+        """Serve on ``port`` (0: a free one); returns the port serving."""
         server = SimulatorServer(port, self.app, take_down=self.down_for)
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1},
                                   name="host-sim-http", daemon=True)
         thread.start()
         self._server, self._thread = server, thread
+        return server.server_address[1]
 
     def _stop_serving(self) -> None:
         if self._server is None:
@@ -112,7 +114,8 @@ class RunningSimulator:
 
 
 def start_simulator(db_path: Path, keys_dir: Path, config: SimulatorConfig | None = None, *,
-                    port: int = 0, clock=None) -> RunningSimulator:
+                    port: int = 0,
+                    clock: Callable[[], float] | None = None) -> RunningSimulator:
     """Open the ledger, load keys and serve on 127.0.0.1 (port 0: a free one).
 
     Raises ConfigError when ``terminal_public.pem`` is missing from ``keys_dir`` or the

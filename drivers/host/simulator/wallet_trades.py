@@ -8,6 +8,7 @@ from the code's last two digits (behaviours.py).
 from __future__ import annotations
 
 import sqlite3
+from typing import Any, Callable, cast
 
 from drivers.host.simulator import biz_fields
 from drivers.host.simulator.behaviours import Behaviour, behaviour_for_code
@@ -27,7 +28,7 @@ _DECLINES = {
 
 
 class WalletTrades:
-    def __init__(self, ledger: Ledger, config_source) -> None:
+    def __init__(self, ledger: Ledger, config_source: Callable[[], SimulatorConfig]) -> None:
         self._ledger = ledger
         self._config_source = config_source     # callable: the config in force now
 
@@ -36,7 +37,7 @@ class WalletTrades:
         return self._config_source()
 
     # -- pay ------------------------------------------------------------------------------
-    def pay(self, biz: dict, now: float) -> Reply:
+    def pay(self, biz: dict[str, Any], now: float) -> Reply:
         out_trade_no = biz_fields.text(biz, "out_trade_no")
         auth_code = biz_fields.text(biz, "auth_code", max_len=32)
         amount = biz_fields.amount_fen(biz, "total_amount")
@@ -76,9 +77,10 @@ class WalletTrades:
                              else "TRADE_CLOSED")
                 self._ledger.insert_trade(db, state="WAIT_BUYER_PAY", settle_to=settle_to,
                                           settle_at=now + config.password_delay_s, **row)
-                return waiting_answer(self._ledger.trade(db, out_trade_no))
+                # Just inserted in this transaction: the row is there.
+                return waiting_answer(cast(sqlite3.Row, self._ledger.trade(db, out_trade_no)))
             self._ledger.insert_trade(db, state="TRADE_SUCCESS", **row)
-            trade = self._ledger.trade(db, out_trade_no)
+            trade = cast(sqlite3.Row, self._ledger.trade(db, out_trade_no))   # just inserted
         if behaviour is Behaviour.SYSTEM_ERROR_BUT_PAID:
             return system_error()
         answer = paid_answer(trade, now)
@@ -89,7 +91,7 @@ class WalletTrades:
         return answer
 
     # -- query ----------------------------------------------------------------------------
-    def query(self, biz: dict, now: float) -> Reply:
+    def query(self, biz: dict[str, Any], now: float) -> Reply:
         out_trade_no = biz_fields.text(biz, "out_trade_no")
         with self._ledger.transaction() as db:
             self._ledger.settle_due(db, now)
@@ -103,7 +105,7 @@ class WalletTrades:
                        buyer_user_id=buyer_id(trade))
 
     # -- cancel ---------------------------------------------------------------------------
-    def cancel(self, biz: dict, now: float) -> Reply:
+    def cancel(self, biz: dict[str, Any], now: float) -> Reply:
         out_trade_no = biz_fields.text(biz, "out_trade_no")
         with self._ledger.transaction() as db:
             self._ledger.settle_due(db, now)
@@ -145,7 +147,7 @@ class WalletTrades:
             return cancel_done(out_trade_no, "refund" if took_back else "close", trade)
 
     # -- refund ---------------------------------------------------------------------------
-    def refund(self, biz: dict, now: float) -> Reply:
+    def refund(self, biz: dict[str, Any], now: float) -> Reply:
         out_trade_no = biz_fields.text(biz, "out_trade_no")
         out_request_no = biz_fields.text(biz, "out_request_no", required=False) or out_trade_no
         amount = biz_fields.amount_fen(biz, "refund_amount")
@@ -176,7 +178,7 @@ class WalletTrades:
             return refund_done(trade, out_request_no, amount, total_refunded, fund_change="Y")
 
 
-def own_trade(trade: sqlite3.Row | None, biz: dict) -> sqlite3.Row | None:
+def own_trade(trade: sqlite3.Row | None, biz: dict[str, Any]) -> sqlite3.Row | None:
     """The trade if it belongs to the asking terminal: trades are unique per
     (terminal_id, out_trade_no), so another terminal's trade is none of its business."""
     if trade is None:
@@ -194,7 +196,7 @@ def is_cancel_marker(trade: sqlite3.Row) -> bool:
 
 def buyer_id(trade: sqlite3.Row) -> str:
     if trade["tender"] == "member":
-        return trade["member_id"]
+        return cast(str, trade["member_id"])
     return "2088" + (trade["code_hash"] or "0" * 12)[:12].translate(
         str.maketrans("abcdef", "123456"))
 

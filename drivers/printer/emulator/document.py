@@ -35,7 +35,7 @@ class PrintedCode:
 @dataclass
 class ReceivedReceipt:
     index: int
-    elements: list = field(default_factory=list)     # PrintedLine | PrintedCode
+    elements: list[PrintedLine | PrintedCode] = field(default_factory=list)
     cut: bool = False
     truncated: bool = False
     drawer_kicks: int = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from drivers.printer.status_bytes import encode_paper_sensor, encode_status
 
@@ -57,5 +58,5 @@ class PrinterFaults:
         return encode_paper_sensor(paper_out=self.paper_out,
                                    paper_near_end=self.paper_near_end)
 
-    def with_changes(self, **changes) -> "PrinterFaults":
+    def with_changes(self, **changes: Any) -> "PrinterFaults":
         return replace(self, **changes)

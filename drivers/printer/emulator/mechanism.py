@@ -23,7 +23,7 @@ import threading
 import time
 from dataclasses import dataclass
 from enum import Enum
-from typing import Callable
+from typing import Any, Callable
 
 from drivers.printer.emulator.document import PaperTape, ReceivedReceipt
 from drivers.printer.emulator.faults import PrinterFaults
@@ -91,7 +91,7 @@ class PrinterMechanism:
         with self._lock:
             return self._faults
 
-    def set_faults(self, **changes) -> PrinterFaults:
+    def set_faults(self, **changes: Any) -> PrinterFaults:
         with self._lock:
             self._faults = self._faults.with_changes(**changes)
             return self._faults

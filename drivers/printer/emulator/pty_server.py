@@ -24,12 +24,13 @@ import threading
 import time
 import tty
 from pathlib import Path
+from typing import Any
 
 from drivers.printer.emulator.document import PaperTape, ReceivedReceipt
 from drivers.printer.emulator.faults import PrinterFaults
 from drivers.printer.emulator.mechanism import LinkEvent, cut_at_link_fault
 from drivers.printer.emulator.renderer import save_receipt
-from drivers.printer.emulator.stream_parser import EscPosParser
+from drivers.printer.emulator.stream_parser import EscPosParser, Event
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class PrinterEmulator:
         self.on_receipt = None
         # Rendering a PNG takes tens of ms: done on its own thread so the UART thread
         # always answers status in real time.
-        self._to_save: queue.Queue = queue.Queue()
+        self._to_save: queue.Queue[ReceivedReceipt | None] = queue.Queue()
         self._saver: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------------
@@ -140,7 +141,7 @@ class PrinterEmulator:
     def __enter__(self) -> "PrinterEmulator":
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     @property
@@ -153,7 +154,7 @@ class PrinterEmulator:
         with self._lock:
             return self._faults
 
-    def set_faults(self, **changes) -> PrinterFaults:
+    def set_faults(self, **changes: Any) -> PrinterFaults:
         """E.g. ``set_faults(paper_out=False)`` to refill the paper."""
         with self._lock:
             self._faults = self._faults.with_changes(**changes)
@@ -276,7 +277,7 @@ class PrinterEmulator:
                 self._tape.apply(event, can_print=self._faults.can_print)
             self._save_new()
 
-    def _consume_paper(self, event) -> None:
+    def _consume_paper(self, event: Event) -> None:
         """Count down the "after N bytes" faults on printable content."""
         if event.kind not in ("text", "newline"):
             return
@@ -332,7 +333,8 @@ class PrinterEmulator:
         """Bytes written by the host and not yet read by us (FIONREAD on the master)."""
         try:
             raw = fcntl.ioctl(self._master, termios.FIONREAD, b"\0" * 4)
-            return struct.unpack("i", raw)[0]
+            queued: int = struct.unpack("i", raw)[0]
+            return queued
         except OSError:
             return 0
 

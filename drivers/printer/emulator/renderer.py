@@ -72,7 +72,7 @@ def _font(size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(FONT_PATH), size)
 
 
-def _render_element(element, width: int) -> Image.Image:
+def _render_element(element: PrintedLine | PrintedCode, width: int) -> Image.Image:
     if isinstance(element, PrintedLine):
         return _render_line(element, width)
     if element.kind == "qr":
@@ -114,13 +114,16 @@ def _barcode_image(code: PrintedCode) -> Image.Image:
     image = symbol.render(writer_options={"module_width": 0.25, "module_height": 10.0,
                                           "quiet_zone": 2.5, "font_size": 8,
                                           "text_distance": 3.0, "dpi": 203})
-    return image.convert("L")
+    grey: Image.Image = image.convert("L")
+    return grey
 
 
 def _bitmap_image(rows: list[list[bool]]) -> Image.Image:
     height, width = len(rows), len(rows[0]) if rows else 0
     image = Image.new("L", (max(width, 1), max(height, 1)), 255)
     pixels = image.load()
+    if pixels is None:  # pragma: no cover - a new in-memory image always loads
+        raise RuntimeError("cannot reach the bitmap's pixels")
     for y, row in enumerate(rows):
         for x, black in enumerate(row):
             if black:

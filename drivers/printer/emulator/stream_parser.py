@@ -9,6 +9,7 @@ misread, instead of the parser silently skipping bytes.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -18,7 +19,7 @@ class Event:
                          # qr_print, barcode, barcode_option, raster, status_query,
                          # transmit_status (GS r),
                          # unknown
-    value: object = None
+    value: Any = None    # its type follows ``kind``: bytes (text, qr_store), int, tuple...
     size: int = 0        # bytes of the stream this event consumed
 
 

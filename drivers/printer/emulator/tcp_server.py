@@ -20,6 +20,7 @@ import struct
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 from drivers.printer.emulator.document import ReceivedReceipt
 from drivers.printer.emulator.faults import PrinterFaults
@@ -54,7 +55,7 @@ class TcpPrinterEmulator:
         self._client: socket.socket | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._to_save: queue.Queue = queue.Queue()
+        self._to_save: queue.Queue[ReceivedReceipt | None] = queue.Queue()
         self._saver: threading.Thread | None = None
 
     # -- lifecycle ------------------------------------------------------------------
@@ -85,7 +86,7 @@ class TcpPrinterEmulator:
     def __enter__(self) -> "TcpPrinterEmulator":
         return self.start()
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.stop()
 
     @property
@@ -97,7 +98,7 @@ class TcpPrinterEmulator:
     def faults(self) -> PrinterFaults:
         return self.mechanism.faults
 
-    def set_faults(self, **changes) -> PrinterFaults:
+    def set_faults(self, **changes: Any) -> PrinterFaults:
         return self.mechanism.set_faults(**changes)
 
     def power_cycle(self) -> None:
@@ -141,13 +142,14 @@ class TcpPrinterEmulator:
             self._close_listener()
             time.sleep(_POLL_S)
             return
-        if self._listener is None:
-            self._listen()                   # back up after a power cycle
+        listener = self._listener
+        if listener is None:
+            listener = self._listen()        # back up after a power cycle
         self._send(self.mechanism.advance())
         if self._client is None:
-            ready, _, _ = select.select([self._listener], [], [], _POLL_S)
+            ready, _, _ = select.select([listener], [], [], _POLL_S)
             if ready:
-                self._client, _ = self._listener.accept()
+                self._client, _ = listener.accept()
                 self._client.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 self.connections_accepted += 1
             return
@@ -182,7 +184,7 @@ class TcpPrinterEmulator:
         except OSError:
             self._drop_client(reset=False)
 
-    def _listen(self) -> None:
+    def _listen(self) -> socket.socket:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         # A printer's TCP window is a few KB, not the kernel's default hundreds: set on
@@ -192,6 +194,7 @@ class TcpPrinterEmulator:
         listener.listen(1)
         self.port = listener.getsockname()[1]
         self._listener = listener
+        return listener
 
     def _close_listener(self) -> None:
         if self._listener is not None:

@@ -25,10 +25,12 @@ import errno
 import threading
 import time
 from dataclasses import dataclass, field
+from typing import Any, Iterator, cast
 
 import usb.backend
 import usb.core
 
+from drivers.printer.emulator.document import ReceivedReceipt
 from drivers.printer.emulator.faults import PrinterFaults
 from drivers.printer.emulator.mechanism import LinkEvent, PrinterMechanism
 
@@ -40,9 +42,9 @@ PACKET = 64
 @dataclass
 class _Descriptor:
     """An object with descriptor fields as attributes (what pyusb reads)."""
-    fields: dict = field(default_factory=dict)
+    fields: dict[str, Any] = field(default_factory=dict)
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         try:
             return self.__dict__["fields"][name]
         except KeyError:
@@ -99,13 +101,13 @@ class FakeUsbPrinter:
         with self._lock:
             return self._plugged
 
-    def set_faults(self, **changes) -> PrinterFaults:
+    def set_faults(self, **changes: Any) -> PrinterFaults:
         return self.mechanism.set_faults(**changes)
 
-    def receipts(self):
+    def receipts(self) -> list[ReceivedReceipt]:
         return self.mechanism.receipts()
 
-    def wait_for_receipts(self, count: int, timeout_s: float = 5.0):
+    def wait_for_receipts(self, count: int, timeout_s: float = 5.0) -> list[ReceivedReceipt]:
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline and len(self.receipts()) < count:
             time.sleep(0.005)
@@ -210,7 +212,7 @@ class FakeUsbPrinter:
             self._stop.wait(0.002)
 
 
-class FakeUsbBackend(usb.backend.IBackend):
+class FakeUsbBackend(usb.backend.IBackend):  # type: ignore[misc]  # pyusb has no types
     """A pyusb backend whose bus holds ``FakeUsbPrinter`` devices (and may hold other,
     non-printer devices added with ``add_other``)."""
 
@@ -228,22 +230,24 @@ class FakeUsbBackend(usb.backend.IBackend):
             printer.stop()
 
     # -- enumeration and descriptors -------------------------------------------------
-    def enumerate_devices(self):
-        found = [p for p in self.printers if p.plugged]
+    def enumerate_devices(self) -> Iterator[FakeUsbPrinter | _Other]:
+        found: list[FakeUsbPrinter | _Other] = [p for p in self.printers if p.plugged]
         found += [_Other(*o) for o in self.others]
         return iter(found)
 
-    def get_device_descriptor(self, dev):
+    def get_device_descriptor(self, dev: FakeUsbPrinter | _Other) -> _Descriptor:
         return dev.device_descriptor()
 
-    def get_configuration_descriptor(self, dev, config):
+    def get_configuration_descriptor(self, dev: FakeUsbPrinter | _Other,
+                                     config: int) -> _Descriptor:
         if config != 0:
             raise IndexError(config)
         return _Descriptor(dict(bLength=9, bDescriptorType=2, wTotalLength=32,
                                 bNumInterfaces=1, bConfigurationValue=1, iConfiguration=0,
                                 bmAttributes=0xC0, bMaxPower=50, extra_descriptors=[]))
 
-    def get_interface_descriptor(self, dev, intf, alt, config):
+    def get_interface_descriptor(self, dev: FakeUsbPrinter | _Other, intf: int, alt: int,
+                                 config: int) -> _Descriptor:
         if (intf, alt, config) != (0, 0, 0):
             raise IndexError(intf)
         count = len(dev.endpoints()) if isinstance(dev, FakeUsbPrinter) else 1
@@ -253,7 +257,8 @@ class FakeUsbBackend(usb.backend.IBackend):
                                 bInterfaceProtocol=2 if count == 2 else 1, iInterface=0,
                                 extra_descriptors=[]))
 
-    def get_endpoint_descriptor(self, dev, ep, intf, alt, config):
+    def get_endpoint_descriptor(self, dev: FakeUsbPrinter | _Other, ep: int, intf: int, alt: int,
+                                config: int) -> _Descriptor:
         if isinstance(dev, FakeUsbPrinter):
             address, size = dev.endpoints()[ep]
             attributes = 0x02                            # bulk
@@ -264,70 +269,73 @@ class FakeUsbBackend(usb.backend.IBackend):
                                 bRefresh=0, bSynchAddress=0, extra_descriptors=[]))
 
     # -- handles ---------------------------------------------------------------------
-    def open_device(self, dev):
+    def open_device(self, dev: FakeUsbPrinter | _Other) -> _Handle:
         if isinstance(dev, FakeUsbPrinter):
             dev.opened += 1
             return _Handle(dev, dev.generation())
         return _Handle(dev, 0)
 
-    def close_device(self, dev_handle):
+    def close_device(self, dev_handle: _Handle) -> None:
         pass
 
-    def get_configuration(self, dev_handle):
+    def get_configuration(self, dev_handle: _Handle) -> int:
         self._check(dev_handle)
         return dev_handle.device.configuration
 
-    def set_configuration(self, dev_handle, config_value):
+    def set_configuration(self, dev_handle: _Handle, config_value: int) -> None:
         self._check(dev_handle)
         dev_handle.device.configuration = config_value
 
-    def set_interface_altsetting(self, dev_handle, intf, altsetting):
+    def set_interface_altsetting(self, dev_handle: _Handle, intf: int, altsetting: int) -> None:
         self._check(dev_handle)
 
-    def is_kernel_driver_active(self, dev_handle, intf):
+    def is_kernel_driver_active(self, dev_handle: _Handle, intf: int) -> bool:
         self._check(dev_handle)
         return dev_handle.device.kernel_driver_attached
 
-    def detach_kernel_driver(self, dev_handle, intf):
+    def detach_kernel_driver(self, dev_handle: _Handle, intf: int) -> None:
         self._check(dev_handle)
         dev_handle.device.kernel_driver_attached = False
 
-    def attach_kernel_driver(self, dev_handle, intf):
+    def attach_kernel_driver(self, dev_handle: _Handle, intf: int) -> None:
         self._check(dev_handle)
         dev_handle.device.kernel_driver_attached = True
 
-    def claim_interface(self, dev_handle, intf):
+    def claim_interface(self, dev_handle: _Handle, intf: int) -> None:
         self._check(dev_handle)
         device = dev_handle.device
         if device.kernel_driver_attached:
             raise usb.core.USBError("Resource busy", LIBUSB_ERROR_BUSY, errno.EBUSY)
         device.claimed = True
 
-    def release_interface(self, dev_handle, intf):
+    def release_interface(self, dev_handle: _Handle, intf: int) -> None:
         self._check(dev_handle)
         dev_handle.device.claimed = False
 
-    def clear_halt(self, dev_handle, ep):
+    def clear_halt(self, dev_handle: _Handle, ep: int) -> None:
         self._check(dev_handle)
 
-    def reset_device(self, dev_handle):
+    def reset_device(self, dev_handle: _Handle) -> None:
         self._check(dev_handle)
 
-    def bulk_write(self, dev_handle, ep, intf, data, timeout):
-        device = dev_handle.device
+    def bulk_write(self, dev_handle: _Handle, ep: int, intf: int, data: array.array[int],
+                   timeout: int) -> int:
+        device = cast(FakeUsbPrinter, dev_handle.device)     # bulk goes only to printers
         if ep != device.out_address:
             raise usb.core.USBError("Invalid endpoint", LIBUSB_ERROR_NOT_FOUND, errno.EINVAL)
         return device.write(dev_handle.generation, bytes(data), timeout)
 
-    def bulk_read(self, dev_handle, ep, intf, buff, timeout):
-        device = dev_handle.device
+    def bulk_read(self, dev_handle: _Handle, ep: int, intf: int, buff: array.array[int],
+                  timeout: int) -> int:
+        device = cast(FakeUsbPrinter, dev_handle.device)     # bulk goes only to printers
         if ep != device.in_address:
             raise usb.core.USBError("Invalid endpoint", LIBUSB_ERROR_NOT_FOUND, errno.EINVAL)
         data = device.read(dev_handle.generation, len(buff), timeout)
         buff[:len(data)] = array.array("B", data)
         return len(data)
 
-    def ctrl_transfer(self, dev_handle, bmRequestType, bRequest, wValue, wIndex, data, timeout):
+    def ctrl_transfer(self, dev_handle: _Handle, bmRequestType: int, bRequest: int,
+                      wValue: int, wIndex: int, data: array.array[int], timeout: int) -> int:
         self._check(dev_handle)
         if bmRequestType == 0x80 and bRequest == 6 and wValue >> 8 == 3:   # string
             index = wValue & 0xFF
@@ -343,7 +351,7 @@ class FakeUsbBackend(usb.backend.IBackend):
         raise usb.core.USBError("Pipe error", -9, errno.EPIPE)
 
     @staticmethod
-    def _check(dev_handle) -> None:
+    def _check(dev_handle: _Handle) -> None:
         if isinstance(dev_handle.device, FakeUsbPrinter):
             with dev_handle.device._lock:
                 dev_handle.device.check(dev_handle.generation)
@@ -351,7 +359,7 @@ class FakeUsbBackend(usb.backend.IBackend):
 
 @dataclass
 class _Handle:
-    device: object
+    device: FakeUsbPrinter | _Other
     generation: int
 
 

@@ -91,7 +91,8 @@ class SerialLink:
             if not ready:
                 return b""
             # Readable with no data means the other end is gone: pyserial raises.
-            return ser.read(max_bytes)
+            data: bytes = ser.read(max_bytes)
+            return data
         except (serial.SerialException, OSError, termios.error, ValueError) as exc:
             raise LinkGone(f"read failed: {exc}") from exc
 

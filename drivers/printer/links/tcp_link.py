@@ -101,7 +101,8 @@ class TcpLink:
                 raw = fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ, b"\0" * 4)
             except OSError:
                 return 0
-        return struct.unpack("i", raw)[0]
+        unsent: int = struct.unpack("i", raw)[0]
+        return unsent
 
     def write(self, chunk: bytes, timeout_s: float) -> None:
         sock = self._open_socket()

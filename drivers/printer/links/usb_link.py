@@ -12,6 +12,7 @@ and a vanished device is reported as such.
 from __future__ import annotations
 
 import errno
+from typing import Any
 
 from drivers.printer.links.link import LinkGone, LinkTimeout
 from terminal.errors import DeviceError
@@ -22,7 +23,7 @@ VENDOR_CLASS = 0xFF
 _GONE_ERRNOS = {errno.ENODEV, errno.EIO, errno.ENOENT, errno.EPIPE, errno.ESHUTDOWN}
 
 
-def _usb():
+def _usb() -> Any:
     """pyusb, imported on first use so a kiosk without USB printers never needs it."""
     try:
         import usb.core
@@ -38,14 +39,15 @@ class UsbLink:
     survives_printer_reset = False
 
     def __init__(self, vendor_id: int, product_id: int, *, name: str = "",
-                 backend=None) -> None:
+                 backend: object | None = None) -> None:
         self.vendor_id, self.product_id = vendor_id, product_id
         self.name = name or f"usb://{vendor_id:04x}:{product_id:04x}"
         self.backend = backend
-        self._device = None
-        self._interface = None
-        self._ep_out = None
-        self._ep_in = None
+        # pyusb objects (pyusb has no type information)
+        self._device: Any = None
+        self._interface: Any = None
+        self._ep_out: Any = None
+        self._ep_in: Any = None
         self._pending = bytearray()
 
     @property
@@ -81,7 +83,7 @@ class UsbLink:
         self._device, self._interface = device, interface
         self._pending.clear()
 
-    def _claim(self, usb, device, where: str):
+    def _claim(self, usb: Any, device: Any, where: str) -> Any:
         try:
             config = device.get_active_configuration()
         except usb.core.USBError:
@@ -172,13 +174,13 @@ class UsbLink:
         self._device = self._interface = self._ep_out = self._ep_in = None
         self._pending.clear()
 
-    def _open_device(self):
+    def _open_device(self) -> Any:
         if self._device is None:
             raise LinkGone("not connected")
         return self._device
 
 
-def _printer_interface(usb, config):
+def _printer_interface(usb: Any, config: Any) -> Any:
     """The printer-class interface, else a vendor-specific one with bulk OUT."""
     vendor = None
     for interface in config:
@@ -192,7 +194,7 @@ def _printer_interface(usb, config):
     return vendor
 
 
-def _endpoint(usb, interface, direction):
+def _endpoint(usb: Any, interface: Any, direction: int) -> Any:
     return usb.util.find_descriptor(
         interface, custom_match=lambda ep: (
             usb.util.endpoint_direction(ep.bEndpointAddress) == direction
