@@ -10,6 +10,8 @@ was started but never linked sent nothing. Lives in the terminal's one SQLite st
 
 from __future__ import annotations
 
+from typing import Any
+
 import json
 import sqlite3
 from pathlib import Path
@@ -54,7 +56,9 @@ class PosApiStore:
                 # A taken ServiceID: not a storage failure. Raised inside the transaction
                 # so it rolls back and passes through untranslated.
                 raise SaleConflict(str(exc)) from None
-        return self.find(record.sale_id, transaction_id=record.transaction_id)
+        stored = self.find(record.sale_id, transaction_id=record.transaction_id)
+        assert stored is not None, "a sale just committed is readable"
+        return stored
 
     def refuse(self, sale_id: str, transaction_id: str, condition: str, message: str,
                now: float) -> None:
@@ -66,6 +70,7 @@ class PosApiStore:
 
     def find(self, sale_id: str, *, transaction_id: str | None = None,
              service_id: str | None = None) -> SaleRecord | None:
+        value: str | None
         if transaction_id is not None:
             where, value = "transaction_id = ?", transaction_id
         else:
@@ -85,7 +90,7 @@ class PosApiStore:
         return [_record(r) for r in rows]
 
     # -- reversals -----------------------------------------------------------------
-    def reversal(self, sale_id: str, key: str) -> dict | None:
+    def reversal(self, sale_id: str, key: str) -> dict[str, Any] | None:
         row = self._db.execute(
             "SELECT out_trade_no, amount_fen, out_request_no FROM pos_reversals "
             "WHERE sale_id = ? AND reversal_key = ?", [sale_id, key]).fetchone()
@@ -99,7 +104,7 @@ class PosApiStore:
                              [sale_id, key, out_trade_no, amount_fen, out_request_no, now])
 
     # -- message log ---------------------------------------------------------------
-    def log_message(self, direction: str, body: dict | str, now: float, *, sale_id: str = "",
+    def log_message(self, direction: str, body: dict[str, Any] | str, now: float, *, sale_id: str = "",
                     service_id: str = "", category: str = "") -> None:
         """Journal one request or answer (codes already masked by the caller)."""
         text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False,
@@ -111,13 +116,14 @@ class PosApiStore:
                              "category, body) VALUES (?,?,?,?,?,?)",
                              [now, direction, sale_id, service_id, category, text])
 
-    def messages(self, sale_id: str, service_id: str) -> list[dict]:
+    def messages(self, sale_id: str, service_id: str) -> list[dict[str, Any]]:
         rows = self._db.execute("SELECT at, direction, category, body FROM pos_messages "
                                 "WHERE sale_id = ? AND service_id = ? ORDER BY seq",
                                 [sale_id, service_id]).fetchall()
         return [{"at": r[0], "direction": r[1], "category": r[2], "body": r[3]} for r in rows]
 
-    def _update(self, sale_id: str, transaction_id: str, now: float, **values) -> None:
+    def _update(self, sale_id: str, transaction_id: str, now: float,
+                **values: str | int) -> None:
         sets = ", ".join(f"{k} = ?" for k in values)
         with transaction(self._db):
             self._db.execute(f"UPDATE pos_sales SET {sets}, updated_at = ? "
@@ -129,7 +135,7 @@ class PosApiStore:
         return row[2] if row else ""
 
 
-def _record(row) -> SaleRecord:
+def _record(row: tuple[Any, ...]) -> SaleRecord:
     values = dict(zip(_COLUMNS, row))
     values["aborted"] = bool(values["aborted"])
     return SaleRecord(**values)

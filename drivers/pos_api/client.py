@@ -23,7 +23,7 @@ import ssl
 import string
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Iterator
+from typing import Any, Iterator
 from urllib.parse import urlsplit
 
 import httpx
@@ -44,7 +44,8 @@ def new_service_id() -> str:
 
 def pinned_context(url: str, tls_sha256: str, timeout_s: float = 5.0) -> ssl.SSLContext:
     parts = urlsplit(url)
-    pem = ssl.get_server_certificate((parts.hostname, parts.port or 443), timeout=timeout_s)
+    pem = ssl.get_server_certificate((parts.hostname or "", parts.port or 443),
+                                     timeout=timeout_s)
     der = ssl.PEM_cert_to_DER_cert(pem)
     if hashlib.sha256(der).hexdigest() != tls_sha256.lower().replace(":", ""):
         raise TerminalApiError("the terminal's certificate does not have the pinned "
@@ -54,12 +55,12 @@ def pinned_context(url: str, tls_sha256: str, timeout_s: float = 5.0) -> ssl.SSL
     return context
 
 
-def result_of(answer: dict, body_key: str) -> str:
+def result_of(answer: dict[str, Any], body_key: str) -> str:
     """"Success", or the ErrorCondition of a Failure."""
     response = answer["SaleToPOIResponse"].get(body_key, {}).get("Response", {})
     if response.get("Result") == "Success":
         return "Success"
-    return response.get("ErrorCondition", "Failure")
+    return str(response.get("ErrorCondition", "Failure"))
 
 
 class TerminalApiClient:
@@ -81,13 +82,13 @@ class TerminalApiClient:
     def __enter__(self) -> "TerminalApiClient":
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.close()
 
     # -- services ---------------------------------------------------------------------
     def pay(self, transaction_id: str, amount: str | Decimal, *, code: str | None = None,
-            service_id: str | None = None, wait_s: float | None = None) -> dict:
-        body: dict = {"SaleData": {"SaleTransactionID": {
+            service_id: str | None = None, wait_s: float | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"SaleData": {"SaleTransactionID": {
                           "TransactionID": transaction_id, "TimeStamp": now_iso()}},
                       "PaymentTransaction": {"AmountsReq": {
                           "Currency": "CNY", "RequestedAmount": Decimal(str(amount))}}}
@@ -96,19 +97,19 @@ class TerminalApiClient:
         return self.send("Payment", body, service_id=service_id, wait_s=wait_s)
 
     def abort(self, *, service_id: str | None = None,
-              transaction_id: str | None = None) -> dict:
+              transaction_id: str | None = None) -> dict[str, Any]:
         return self.send("Abort", {"MessageReference": self._reference(service_id,
                                                                        transaction_id),
                                    "AbortReason": "MerchantAbort"})
 
     def status(self, *, service_id: str | None = None,
-               transaction_id: str | None = None) -> dict:
+               transaction_id: str | None = None) -> dict[str, Any]:
         return self.send("TransactionStatus", {
             "MessageReference": self._reference(service_id, transaction_id)})
 
     def reverse(self, out_trade_no: str, amount: str | Decimal | None = None, *,
-                key: str | None = None) -> dict:
-        body: dict = {"OriginalPOITransaction": {"POITransactionID": {
+                key: str | None = None) -> dict[str, Any]:
+        body: dict[str, Any] = {"OriginalPOITransaction": {"POITransactionID": {
                           "TransactionID": out_trade_no, "TimeStamp": now_iso()}},
                       "ReversalReason": "MerchantCancel"}
         if amount is not None:
@@ -118,20 +119,20 @@ class TerminalApiClient:
                                                       "TimeStamp": now_iso()}}
         return self.send("Reversal", body)
 
-    def reconcile(self) -> dict:
+    def reconcile(self) -> dict[str, Any]:
         return self.send("Reconciliation", {"ReconciliationType": "SaleReconciliation"})
 
-    def diagnose(self) -> dict:
+    def diagnose(self) -> dict[str, Any]:
         return self.send("Diagnosis", {"HostDiagnosisFlag": True})
 
-    def print_text(self, lines: list[str], document: str = "SaleReceipt") -> dict:
+    def print_text(self, lines: list[str], document: str = "SaleReceipt") -> dict[str, Any]:
         return self.send("Print", {"PrintOutput": {
             "DocumentQualifier": document, "ResponseMode": "PrintEnd",
             "OutputContent": {"OutputFormat": "Text",
                               "OutputText": [{"Text": line} for line in lines]}}})
 
-    def send(self, service: str, body: dict, *, service_id: str | None = None,
-             wait_s: float | None = None) -> dict:
+    def send(self, service: str, body: dict[str, Any], *, service_id: str | None = None,
+             wait_s: float | None = None) -> dict[str, Any]:
         request = self.build_request(service, body, service_id)
         header = request["SaleToPOIRequest"]["MessageHeader"]
         headers = {"Content-Type": "application/json"}
@@ -149,17 +150,19 @@ class TerminalApiClient:
         if reply.status_code in (401, 429):
             raise TerminalApiError(f"refused ({reply.status_code}): {raw[:200]!r}")
         answer = json.loads(raw, parse_float=Decimal)
+        if not isinstance(answer, dict):
+            raise TerminalApiError("the answer is not a JSON object")
         check_answer(header, answer)
         return answer
 
-    def build_request(self, service: str, body: dict, service_id: str | None = None) -> dict:
+    def build_request(self, service: str, body: dict[str, Any], service_id: str | None = None) -> dict[str, Any]:
         header = {"ProtocolVersion": "3.0", "MessageClass": "Service",
                   "MessageCategory": service, "MessageType": "Request",
                   "ServiceID": service_id or new_service_id(), "SaleID": self.sale_id,
                   "POIID": self.poi_id}
         return {"SaleToPOIRequest": {"MessageHeader": header, f"{service}Request": body}}
 
-    def events(self, *, sale_only: bool = True) -> Iterator[dict]:
+    def events(self, *, sale_only: bool = True) -> Iterator[dict[str, Any]]:
         """Progress events (server-sent events) until the caller stops iterating."""
         params = {"SaleID": self.sale_id} if sale_only else {}
         with self._http.stream("GET", f"{self.url}/events", params=params,
@@ -170,8 +173,8 @@ class TerminalApiClient:
                 if line.startswith("data: "):
                     yield json.loads(line[6:])
 
-    def _reference(self, service_id: str | None, transaction_id: str | None) -> dict:
-        ref: dict = {"MessageCategory": "Payment", "SaleID": self.sale_id}
+    def _reference(self, service_id: str | None, transaction_id: str | None) -> dict[str, Any]:
+        ref: dict[str, Any] = {"MessageCategory": "Payment", "SaleID": self.sale_id}
         if service_id:
             ref["ServiceID"] = service_id
         if transaction_id:
@@ -179,7 +182,7 @@ class TerminalApiClient:
         return ref
 
 
-def check_answer(header: dict, answer: dict) -> None:
+def check_answer(header: dict[str, Any], answer: dict[str, Any]) -> None:
     """The answer must be about this request: same ServiceID, SaleID, POIID, service."""
     try:
         got = answer["SaleToPOIResponse"]["MessageHeader"]
@@ -203,7 +206,7 @@ def _read_limited(reply: httpx.Response) -> bytes:
     return b"".join(chunks)
 
 
-def _number(value):
+def _number(value: object) -> float:
     if isinstance(value, Decimal):
         return float(value)
     raise TypeError(f"cannot send {type(value).__name__}")

@@ -32,7 +32,7 @@ class Header:
     sale_id: str
     poi_id: str
 
-    def as_response(self) -> dict:
+    def as_response(self) -> dict[str, Any]:
         return {"ProtocolVersion": PROTOCOL_VERSION, "MessageClass": "Service",
                 "MessageCategory": self.category, "MessageType": "Response",
                 "ServiceID": self.service_id, "SaleID": self.sale_id, "POIID": self.poi_id}
@@ -41,7 +41,7 @@ class Header:
 @dataclass(frozen=True)
 class Request:
     header: Header
-    body: dict              # the "<Service>Request" object
+    body: dict[str, Any]    # the "<Service>Request" object
 
 
 def _no_constant(name: str) -> Any:
@@ -103,7 +103,7 @@ def parse_header(header: Any) -> Header:
     return Header(category, service_id, sale_id, poi_id)
 
 
-def text_field(obj: dict, name: str, where: str, pattern: re.Pattern = _ID) -> str:
+def text_field(obj: dict[str, Any], name: str, where: str, pattern: re.Pattern[str] = _ID) -> str:
     value = obj.get(name)
     if not isinstance(value, str) or not pattern.fullmatch(value):
         raise message_format(f"{where}.{name}",
@@ -111,13 +111,20 @@ def text_field(obj: dict, name: str, where: str, pattern: re.Pattern = _ID) -> s
     return value
 
 
-def object_field(obj: dict, name: str, where: str, *, required: bool = True) -> dict | None:
+def object_field(obj: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    """A member that must be a JSON object (MessageFormat naming it otherwise)."""
     value = obj.get(name)
-    if value is None and not required:
-        return None
     if not isinstance(value, dict):
         raise message_format(f"{where}.{name}", "missing or not an object")
     return value
+
+
+def optional_object_field(obj: dict[str, Any], name: str, where: str
+                          ) -> dict[str, Any] | None:
+    """A member that may be absent (or null); when present it must be a JSON object."""
+    if obj.get(name) is None:
+        return None
+    return object_field(obj, name, where)
 
 
 def _shown(value: Any) -> str:
@@ -125,11 +132,11 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 40 else text[:40] + "… (cut)"
 
 
-def response(header: Header, body_key: str, body: dict) -> dict:
+def response(header: Header, body_key: str, body: dict[str, Any]) -> dict[str, Any]:
     return {RESPONSE_KEY: {"MessageHeader": header.as_response(), body_key: body}}
 
 
-def error_response(header: Header | None, error: ApiError) -> dict:
+def error_response(header: Header | None, error: ApiError) -> dict[str, Any]:
     """The answer to a request that could not be taken: Result Failure, nothing changed.
     Without a readable header the answer carries an empty one (the POS sees the field)."""
     body = {"Response": failure(error.condition, error.additional_response)}
@@ -141,12 +148,12 @@ def error_response(header: Header | None, error: ApiError) -> dict:
     return response(header, f"{header.category}Response", body)
 
 
-def failure(condition: ErrorCondition, additional: str = "") -> dict:
+def failure(condition: ErrorCondition, additional: str = "") -> dict[str, Any]:
     answer = {"Result": "Failure", "ErrorCondition": condition.value}
     if additional:
         answer["AdditionalResponse"] = additional
     return answer
 
 
-def success(additional: str = "") -> dict:
+def success(additional: str = "") -> dict[str, Any]:
     return {"Result": "Success", **({"AdditionalResponse": additional} if additional else {})}

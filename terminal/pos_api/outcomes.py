@@ -16,6 +16,8 @@ The rules a POS relies on:
 
 from __future__ import annotations
 
+from typing import Any
+
 from dataclasses import dataclass
 
 from terminal.attempt import Attempt, Tender
@@ -54,7 +56,7 @@ def is_final_for_pos(record: SaleRecord, attempt: Attempt | None, running: bool)
 
 
 def payment_answer(record: SaleRecord, attempt: Attempt | None, *, running: bool,
-                   message: Bilingual | None = None) -> dict:
+                   message: Bilingual | None = None) -> dict[str, Any]:
     """The Response object of a PaymentResponse for this sale, now."""
     if record.status == "refused":
         return failure(ErrorCondition(record.condition),
@@ -100,7 +102,7 @@ def payment_answer(record: SaleRecord, attempt: Attempt | None, *, running: bool
     return failure(ErrorCondition.REFUSAL, encode_additional(parts))
 
 
-def instrument_data(attempt: Attempt) -> dict:
+def instrument_data(attempt: Attempt) -> dict[str, Any]:
     """PaymentInstrumentData: the wallet or member, masked (never the full code)."""
     if attempt.tender is Tender.WALLET:
         return {"PaymentInstrumentType": "Mobile",
@@ -114,9 +116,9 @@ def instrument_data(attempt: Attempt) -> dict:
 
 def payment_response(record: SaleRecord, attempt: Attempt | None, *, running: bool,
                      poi_timestamp: str, receipt_lines: tuple[str, ...] = (),
-                     message: Bilingual | None = None) -> dict:
+                     message: Bilingual | None = None) -> dict[str, Any]:
     """The whole PaymentResponse body."""
-    body: dict = {
+    body: dict[str, Any] = {
         "Response": payment_answer(record, attempt, running=running, message=message),
         "SaleData": {"SaleTransactionID": {"TransactionID": record.transaction_id,
                                            "TimeStamp": record.timestamp}},
@@ -138,7 +140,7 @@ def payment_response(record: SaleRecord, attempt: Attempt | None, *, running: bo
     return body
 
 
-def receipt_document(qualifier: str, lines: tuple[str, ...]) -> dict:
+def receipt_document(qualifier: str, lines: tuple[str, ...]) -> dict[str, Any]:
     return {"DocumentQualifier": qualifier, "RequiredSignatureFlag": False,
             "OutputContent": {"OutputFormat": "Text",
                               "OutputText": [{"Text": line} for line in lines]}}

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import re
 from dataclasses import dataclass
 
 from terminal.pos_api.amounts import parse_currency, parse_yuan
-from terminal.pos_api.envelope import object_field, text_field
+from terminal.pos_api.envelope import object_field, optional_object_field, text_field
 from terminal.pos_api.errors import message_format
 
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?"
@@ -46,7 +48,7 @@ class PrintOrder:
     lines: tuple[str, ...]
 
 
-def parse_payment(body: dict, *, max_fen: int) -> PaymentOrder:
+def parse_payment(body: dict[str, Any], *, max_fen: int) -> PaymentOrder:
     where = "PaymentRequest"
     sale = object_field(body, "SaleData", where)
     txn = object_field(sale, "SaleTransactionID", f"{where}.SaleData")
@@ -63,7 +65,7 @@ def parse_payment(body: dict, *, max_fen: int) -> PaymentOrder:
     fen = parse_yuan(amounts.get("RequestedAmount"), f"{a_where}.RequestedAmount",
                      max_fen=max_fen)
     code = None
-    data = object_field(body, "PaymentData", where, required=False)
+    data = optional_object_field(body, "PaymentData", where)
     if data is not None and data.get("PaymentCode") is not None:
         code = data["PaymentCode"]
         if not isinstance(code, str) or not _CODE.fullmatch(code.strip()):
@@ -73,7 +75,7 @@ def parse_payment(body: dict, *, max_fen: int) -> PaymentOrder:
     return PaymentOrder(transaction_id, stamp, fen, code)
 
 
-def parse_reference(body: dict, service: str) -> MessageReference:
+def parse_reference(body: dict[str, Any], service: str) -> MessageReference:
     where = f"{service}Request"
     ref = object_field(body, "MessageReference", where)
     r_where = f"{where}.MessageReference"
@@ -96,7 +98,7 @@ def parse_reference(body: dict, service: str) -> MessageReference:
     return MessageReference(sale_id, service_id, transaction_id)
 
 
-def parse_reversal(body: dict, *, max_fen: int) -> ReversalOrder:
+def parse_reversal(body: dict[str, Any], *, max_fen: int) -> ReversalOrder:
     where = "ReversalRequest"
     original = object_field(body, "OriginalPOITransaction", where)
     poi = object_field(original, "POITransactionID", f"{where}.OriginalPOITransaction")
@@ -110,14 +112,14 @@ def parse_reversal(body: dict, *, max_fen: int) -> ReversalOrder:
     if body.get("ReversedAmount") is not None:
         amount = parse_yuan(body["ReversedAmount"], f"{where}.ReversedAmount", max_fen=max_fen)
     key = None
-    sale = object_field(body, "SaleData", where, required=False)
+    sale = optional_object_field(body, "SaleData", where)
     if sale is not None:
         txn = object_field(sale, "SaleTransactionID", f"{where}.SaleData")
         key = text_field(txn, "TransactionID", f"{where}.SaleData.SaleTransactionID")
     return ReversalOrder(out_trade_no, amount, reason, key)
 
 
-def parse_print(body: dict) -> PrintOrder:
+def parse_print(body: dict[str, Any]) -> PrintOrder:
     where = "PrintRequest.PrintOutput"
     output = object_field(body, "PrintOutput", "PrintRequest")
     document = output.get("DocumentQualifier", "SaleReceipt")
@@ -141,9 +143,9 @@ def parse_print(body: dict) -> PrintOrder:
     return PrintOrder(document, tuple(lines))
 
 
-def parse_reconciliation(body: dict) -> str:
+def parse_reconciliation(body: dict[str, Any]) -> str:
     kind = body.get("ReconciliationType", "SaleReconciliation")
     if kind not in ("SaleReconciliation", "AcquirerReconciliation"):
         raise message_format("ReconciliationRequest.ReconciliationType",
                              "must be SaleReconciliation or AcquirerReconciliation")
-    return kind
+    return str(kind)
