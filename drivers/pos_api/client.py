@@ -183,17 +183,22 @@ class TerminalApiClient:
 
 
 def check_answer(header: dict[str, Any], answer: dict[str, Any]) -> None:
-    """The answer must be about this request: same ServiceID, SaleID, POIID, service."""
-    try:
-        got = answer["SaleToPOIResponse"]["MessageHeader"]
-    except (KeyError, TypeError):
-        raise TerminalApiError("not a SaleToPOIResponse") from None
+    """The answer must be about this request: same ServiceID, SaleID, POIID and service,
+    each present, and the service's response body. The one exception is an
+    ``ErrorResponse`` (the terminal could not read the request at all): it names no
+    request and changes nothing."""
+    envelope = answer.get("SaleToPOIResponse")
+    got = envelope.get("MessageHeader") if isinstance(envelope, dict) else None
+    if not isinstance(envelope, dict) or not isinstance(got, dict):
+        raise TerminalApiError("not a SaleToPOIResponse")
+    if set(envelope) == {"MessageHeader", "ErrorResponse"} and "ServiceID" not in got:
+        return
     for name in ("ServiceID", "SaleID", "POIID", "MessageCategory"):
-        if name in got and got[name] != header[name]:
-            raise TerminalApiError(f"answer for another request ({name} {got[name]!r}, "
-                                   f"sent {header[name]!r})")
-    if "ServiceID" not in got and "ErrorResponse" not in answer["SaleToPOIResponse"]:
-        raise TerminalApiError("answer without ServiceID")
+        if got.get(name) != header[name]:
+            raise TerminalApiError(f"answer for another request ({name} "
+                                   f"{got.get(name)!r}, sent {header[name]!r})")
+    if f"{header['MessageCategory']}Response" not in envelope:
+        raise TerminalApiError(f"answer without {header['MessageCategory']}Response")
 
 
 def _read_limited(reply: httpx.Response) -> bytes:
