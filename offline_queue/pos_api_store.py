@@ -57,7 +57,7 @@ class PosApiStore:
                 # so it rolls back and passes through untranslated.
                 raise SaleConflict(str(exc)) from None
         stored = self.find(record.sale_id, transaction_id=record.transaction_id)
-        assert stored is not None          # just written in this connection
+        assert stored is not None, "a sale just committed is readable"
         return stored
 
     def refuse(self, sale_id: str, transaction_id: str, condition: str, message: str,
@@ -122,7 +122,8 @@ class PosApiStore:
                                 [sale_id, service_id]).fetchall()
         return [{"at": r[0], "direction": r[1], "category": r[2], "body": r[3]} for r in rows]
 
-    def _update(self, sale_id: str, transaction_id: str, now: float, **values: Any) -> None:
+    def _update(self, sale_id: str, transaction_id: str, now: float,
+                **values: str | int) -> None:
         sets = ", ".join(f"{k} = ?" for k in values)
         with transaction(self._db):
             self._db.execute(f"UPDATE pos_sales SET {sets}, updated_at = ? "

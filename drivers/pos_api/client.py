@@ -44,9 +44,8 @@ def new_service_id() -> str:
 
 def pinned_context(url: str, tls_sha256: str, timeout_s: float = 5.0) -> ssl.SSLContext:
     parts = urlsplit(url)
-    if not parts.hostname:
-        raise TerminalApiError(f"no host in the terminal's URL {url!r}")
-    pem = ssl.get_server_certificate((parts.hostname, parts.port or 443), timeout=timeout_s)
+    pem = ssl.get_server_certificate((parts.hostname or "", parts.port or 443),
+                                     timeout=timeout_s)
     der = ssl.PEM_cert_to_DER_cert(pem)
     if hashlib.sha256(der).hexdigest() != tls_sha256.lower().replace(":", ""):
         raise TerminalApiError("the terminal's certificate does not have the pinned "
@@ -152,7 +151,7 @@ class TerminalApiClient:
             raise TerminalApiError(f"refused ({reply.status_code}): {raw[:200]!r}")
         answer = json.loads(raw, parse_float=Decimal)
         if not isinstance(answer, dict):
-            raise TerminalApiError("the terminal's answer is not a JSON object")
+            raise TerminalApiError("the answer is not a JSON object")
         check_answer(header, answer)
         return answer
 
@@ -184,17 +183,22 @@ class TerminalApiClient:
 
 
 def check_answer(header: dict[str, Any], answer: dict[str, Any]) -> None:
-    """The answer must be about this request: same ServiceID, SaleID, POIID, service."""
-    try:
-        got = answer["SaleToPOIResponse"]["MessageHeader"]
-    except (KeyError, TypeError):
-        raise TerminalApiError("not a SaleToPOIResponse") from None
+    """The answer must be about this request: same ServiceID, SaleID, POIID and service,
+    each present, and the service's response body. The one exception is an
+    ``ErrorResponse`` (the terminal could not read the request at all): it names no
+    request and changes nothing."""
+    envelope = answer.get("SaleToPOIResponse")
+    got = envelope.get("MessageHeader") if isinstance(envelope, dict) else None
+    if not isinstance(envelope, dict) or not isinstance(got, dict):
+        raise TerminalApiError("not a SaleToPOIResponse")
+    if set(envelope) == {"MessageHeader", "ErrorResponse"} and "ServiceID" not in got:
+        return
     for name in ("ServiceID", "SaleID", "POIID", "MessageCategory"):
-        if name in got and got[name] != header[name]:
-            raise TerminalApiError(f"answer for another request ({name} {got[name]!r}, "
-                                   f"sent {header[name]!r})")
-    if "ServiceID" not in got and "ErrorResponse" not in answer["SaleToPOIResponse"]:
-        raise TerminalApiError("answer without ServiceID")
+        if got.get(name) != header[name]:
+            raise TerminalApiError(f"answer for another request ({name} "
+                                   f"{got.get(name)!r}, sent {header[name]!r})")
+    if f"{header['MessageCategory']}Response" not in envelope:
+        raise TerminalApiError(f"answer without {header['MessageCategory']}Response")
 
 
 def _read_limited(reply: httpx.Response) -> bytes:

@@ -19,7 +19,7 @@ def parse_yuan(value: Any, field: str, *, max_fen: int) -> int:
         raise message_format(field, "must be a finite number")
     if amount <= 0:
         raise message_format(field, f"must be more than zero (got {amount})")
-    exponent = amount.as_tuple().exponent
+    exponent = amount.as_tuple().exponent     # an int: the amount is finite
     if isinstance(exponent, int) and exponent < -2:
         raise message_format(field, f"at most two decimals (got {amount})")
     fen = int(amount * 100)

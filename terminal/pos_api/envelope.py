@@ -12,7 +12,7 @@ import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Literal, overload
+from typing import Any
 
 from terminal.pos_api.errors import ApiError, ErrorCondition, message_format
 
@@ -41,7 +41,7 @@ class Header:
 @dataclass(frozen=True)
 class Request:
     header: Header
-    body: dict[str, Any]              # the "<Service>Request" object
+    body: dict[str, Any]    # the "<Service>Request" object
 
 
 def _no_constant(name: str) -> Any:
@@ -111,20 +111,20 @@ def text_field(obj: dict[str, Any], name: str, where: str, pattern: re.Pattern[s
     return value
 
 
-@overload
-def object_field(obj: dict[str, Any], name: str, where: str,
-                 *, required: Literal[True] = True) -> dict[str, Any]: ...
-@overload
-def object_field(obj: dict[str, Any], name: str, where: str,
-                 *, required: bool) -> dict[str, Any] | None: ...
-def object_field(obj: dict[str, Any], name: str, where: str,
-                 *, required: bool = True) -> dict[str, Any] | None:
+def object_field(obj: dict[str, Any], name: str, where: str) -> dict[str, Any]:
+    """A member that must be a JSON object (MessageFormat naming it otherwise)."""
     value = obj.get(name)
-    if value is None and not required:
-        return None
     if not isinstance(value, dict):
         raise message_format(f"{where}.{name}", "missing or not an object")
     return value
+
+
+def optional_object_field(obj: dict[str, Any], name: str, where: str
+                          ) -> dict[str, Any] | None:
+    """A member that may be absent (or null); when present it must be a JSON object."""
+    if obj.get(name) is None:
+        return None
+    return object_field(obj, name, where)
 
 
 def _shown(value: Any) -> str:

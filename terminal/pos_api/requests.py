@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 
 from terminal.pos_api.amounts import parse_currency, parse_yuan
-from terminal.pos_api.envelope import object_field, text_field
+from terminal.pos_api.envelope import object_field, optional_object_field, text_field
 from terminal.pos_api.errors import message_format
 
 _TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?"
@@ -65,7 +65,7 @@ def parse_payment(body: dict[str, Any], *, max_fen: int) -> PaymentOrder:
     fen = parse_yuan(amounts.get("RequestedAmount"), f"{a_where}.RequestedAmount",
                      max_fen=max_fen)
     code = None
-    data = object_field(body, "PaymentData", where, required=False)
+    data = optional_object_field(body, "PaymentData", where)
     if data is not None and data.get("PaymentCode") is not None:
         code = data["PaymentCode"]
         if not isinstance(code, str) or not _CODE.fullmatch(code.strip()):
@@ -112,7 +112,7 @@ def parse_reversal(body: dict[str, Any], *, max_fen: int) -> ReversalOrder:
     if body.get("ReversedAmount") is not None:
         amount = parse_yuan(body["ReversedAmount"], f"{where}.ReversedAmount", max_fen=max_fen)
     key = None
-    sale = object_field(body, "SaleData", where, required=False)
+    sale = optional_object_field(body, "SaleData", where)
     if sale is not None:
         txn = object_field(sale, "SaleTransactionID", f"{where}.SaleData")
         key = text_field(txn, "TransactionID", f"{where}.SaleData.SaleTransactionID")
@@ -148,4 +148,4 @@ def parse_reconciliation(body: dict[str, Any]) -> str:
     if not isinstance(kind, str) or kind not in ("SaleReconciliation", "AcquirerReconciliation"):
         raise message_format("ReconciliationRequest.ReconciliationType",
                              "must be SaleReconciliation or AcquirerReconciliation")
-    return kind
+    return str(kind)
