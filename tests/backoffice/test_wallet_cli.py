@@ -18,8 +18,7 @@ import pytest
 from backoffice.cli.main import main
 from backoffice.signing_keys import ensure_signing_key
 from terminal.host_messages import PayOutcome, PayRequest, TradeStatus
-from tests.backoffice.harness import (REPO, ServeProcess, TerminalIdentity, in_transaction,
-                                      terminal_client)
+from tests.backoffice.harness import (REPO, ServeProcess, TerminalIdentity, terminal_client)
 from tests.backoffice.pg_server import free_port
 
 pytestmark = pytest.mark.timeout(180)
