@@ -115,6 +115,11 @@ def eod(shell) -> None:
     shell.screen("eod").close_day()
 
 
+def stepup_wrong(shell) -> None:
+    shell.go("stepup", amount_fen=5_000_000, match=MATCH)
+    shell.screen("stepup").keypad.press("1111")       # not 0100: "wrong, 2 tries left"
+
+
 def presented(shell) -> None:
     shell.go("attract")
     shell.screen("attract").present_amount(1880)
@@ -129,6 +134,7 @@ SHOPPER_STATES = [
     State("face_failed", "kiosk", "shopper", face("failed")),
     State("scan", "kiosk", "shopper", went("scan", amount_fen=1880)),
     State("stepup", "kiosk", "shopper", went("stepup", amount_fen=60000, match=MATCH)),
+    State("stepup_wrong", "kiosk", "shopper", stepup_wrong),
     State("confirm", "kiosk", "shopper", lambda shell: shell.go(
         "confirm", amount_fen=1880, match=MATCH, thumbnail=astronaut_frame())),
 ] + [State(f"result_{o.value}", "kiosk", "shopper", payment(o)) for o in Outcome]
