@@ -127,6 +127,11 @@ def pos_sale(event: str = "", state: str = "", message: str = "") -> Callable:
     return show
 
 
+def stepup_wrong(shell) -> None:
+    shell.go("stepup", amount_fen=5_000_000, match=MATCH)
+    shell.screen("stepup").keypad.press("1111")       # not 0100: "wrong, 2 tries left"
+
+
 def presented(shell) -> None:
     shell.go("attract")
     shell.screen("attract").present_amount(1880)
@@ -148,6 +153,7 @@ SHOPPER_STATES = [
         "Finished", "declined", "支付失败：余额不足，请换一张卡或其他方式 / Payment "
         "declined: insufficient balance, please use another card or way to pay")),
     State("stepup", "kiosk", "shopper", went("stepup", amount_fen=60000, match=MATCH)),
+    State("stepup_wrong", "kiosk", "shopper", stepup_wrong),
     State("confirm", "kiosk", "shopper", lambda shell: shell.go(
         "confirm", amount_fen=1880, match=MATCH, thumbnail=astronaut_frame())),
 ] + [State(f"result_{o.value}", "kiosk", "shopper", payment(o)) for o in Outcome]
