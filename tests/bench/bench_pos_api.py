@@ -14,6 +14,12 @@ time), interleaved so that the machine's load hits all three alike:
   self-signed certificate, bearer key, keep-alive connection), the code passed in
   ``PaymentData.PaymentCode``.
 
+The host simulator and the POS run as their own processes, as in a store (the host is a
+server elsewhere, the POS is the cash register): sharing the terminal's process, their
+threads would compete for its interpreter lock and the API's extra threads would pay for
+it. The POS process takes one "pay" line at a time on stdin and answers with the time it
+measured around ``TerminalApiClient.pay``.
+
 Overhead = median(api) - median(cli), and the ratio of the medians, both from the same
 run. The CLI's process start and its start-up resolver pass are not counted (they are
 not part of taking a payment). Run: python tests/bench/bench_pos_api.py
@@ -21,20 +27,25 @@ not part of taking a payment). Run: python tests/bench/bench_pos_api.py
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import select
+import socket
+import subprocess
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from drivers.host.keys import (HOST_PRIVATE, HOST_PUBLIC, TERMINAL_PRIVATE,  # noqa: E402
                                TERMINAL_PUBLIC, generate_key_pair)
 from drivers.host.simulator.behaviours import Behaviour, code_for  # noqa: E402
-from drivers.host.simulator.runner import start_simulator  # noqa: E402
+from drivers.host.simulator.http_server import GATEWAY_PATH  # noqa: E402
 from drivers.pos_api.client import TerminalApiClient, result_of  # noqa: E402
 from offline_queue.journal_identity import start_new_journal  # noqa: E402
 from offline_queue.pos_api_store import PosApiStore  # noqa: E402
@@ -60,6 +71,90 @@ listen = "127.0.0.1:{port}"
 """
 
 
+POS_SCRIPT = """
+import json, sys, time
+from drivers.pos_api.client import TerminalApiClient, result_of
+creds = json.loads(sys.argv[1])
+pos = TerminalApiClient(creds["url"], creds["key"], tls_sha256=creds["tls_sha256"],
+                        sale_id="LANE1", poi_id=creds["poi_id"])
+print("ready", flush=True)
+for line in sys.stdin:
+    _, txn, amount, code = line.split()
+    t0 = time.perf_counter()
+    answer = pos.pay(txn, amount, code=code)
+    took = time.perf_counter() - t0
+    result = result_of(answer, "PaymentResponse")
+    print(f"{took!r} {result}", flush=True)
+pos.close()
+"""
+
+
+class PosProcess:
+    """The cash register: its own process, one keep-alive HTTPS connection."""
+
+    def __init__(self, creds, poi: str) -> None:
+        info = json.dumps({"url": creds.url, "key": creds.key,
+                           "tls_sha256": creds.tls_sha256, "poi_id": poi})
+        root = str(Path(__file__).resolve().parents[2])
+        self.child = subprocess.Popen([sys.executable, "-c", POS_SCRIPT, info], cwd=root,
+                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                      text=True)
+        assert self._line(60) == "ready"
+
+    def _line(self, timeout_s: float) -> str:
+        assert self.child.stdout is not None
+        ready, _, _ = select.select([self.child.stdout], [], [], timeout_s)
+        assert ready, "the POS process did not answer in time"
+        return self.child.stdout.readline().strip()
+
+    def pay(self, txn: str, code: str) -> float:
+        assert self.child.stdin is not None
+        self.child.stdin.write(f"pay {txn} {AMOUNT} {code}\n")
+        self.child.stdin.flush()
+        took, result = self._line(60).split()
+        assert result == "Success", result
+        return float(took)
+
+    def close(self) -> None:
+        if self.child.stdin is not None:
+            self.child.stdin.close()
+        try:
+            self.child.wait(10)
+        except subprocess.TimeoutExpired:
+            self.child.kill()
+            self.child.wait(5)
+        if self.child.stdout is not None:
+            self.child.stdout.close()
+
+
+@contextlib.contextmanager
+def host_process(db: Path, keys: Path) -> Iterator[str]:
+    """``payterm host-sim`` as its own process; yields its gateway URL."""
+    port = free_port()
+    root = str(Path(__file__).resolve().parents[2])
+    child = subprocess.Popen([sys.executable, "-m", "ui.cli.main", "host-sim", "--port",
+                              str(port), "--db", str(db), "--keys-dir", str(keys)],
+                             cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert child.poll() is None, "payterm host-sim exited"
+                assert time.monotonic() < deadline, "payterm host-sim did not start in 60 s"
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{port}{GATEWAY_PATH}"
+    finally:
+        child.terminate()
+        try:
+            child.wait(10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait(5)
+
+
 def free_port() -> int:
     import socket
     with socket.socket() as s:
@@ -73,7 +168,7 @@ def main() -> None:
         keys = root / "keys"
         generate_key_pair(keys / TERMINAL_PRIVATE, keys / TERMINAL_PUBLIC)
         generate_key_pair(keys / HOST_PRIVATE, keys / HOST_PUBLIC)
-        with start_simulator(root / "sim.db", keys) as sim:
+        with host_process(root / "sim.db", keys) as sim_url:
             data = root / "terminal"
             (data / "keys").mkdir(parents=True)
             for name in (TERMINAL_PRIVATE, HOST_PUBLIC):
@@ -81,7 +176,7 @@ def main() -> None:
                 os.chmod(data / "keys" / name, 0o600)
             start_new_journal(data / "payterm.db")
             config = data / "payterm.toml"
-            config.write_text(CONFIG.format(url=sim.url, port=free_port()))
+            config.write_text(CONFIG.format(url=sim_url, port=free_port()))
             ctx = build_context(str(data), str(config), env={}, with_logging=False)
             try:
                 figures = measure(ctx)
@@ -96,8 +191,7 @@ def measure(ctx) -> dict:
     engine = running.engine
     journal = open_journal(ctx)
     cli = wallet_payment(ctx, open_host(ctx), journal)
-    pos = TerminalApiClient(creds.url, creds.key, tls_sha256=creds.tls_sha256,
-                            sale_id="LANE1", poi_id=poi_id(ctx))
+    pos = PosProcess(creds, poi_id(ctx))
     in_process = TerminalApiClient.__new__(TerminalApiClient)   # only build_request
     in_process.sale_id, in_process.poi_id = "LANE2", poi_id(ctx)
     serial = 0
@@ -121,9 +215,8 @@ def measure(ctx) -> dict:
         answer = engine.handle(json.dumps(request).encode(), None)
         assert result_of(answer, "PaymentResponse") == "Success", answer
 
-    def by_api() -> None:
-        answer = pos.pay(f"A-{serial}", AMOUNT, code=next_code())
-        assert result_of(answer, "PaymentResponse") == "Success", answer
+    def by_api() -> float:
+        return pos.pay(f"A-{serial}", next_code())
 
     paths = {"cli": by_cli, "engine": by_engine, "api": by_api}
     timings: dict[str, list[float]] = {name: [] for name in paths}
@@ -135,8 +228,10 @@ def measure(ctx) -> dict:
                 order = list(paths) if i % 2 == 0 else list(reversed(paths))
                 for name in order:
                     t0 = time.perf_counter()
-                    paths[name]()
-                    batch[name].append(time.perf_counter() - t0)
+                    inside = paths[name]()
+                    took = time.perf_counter() - t0
+                    # the POS measures its own call (no pipe round trip to it counted)
+                    batch[name].append(inside if isinstance(inside, float) else took)
             if run:
                 for name in paths:
                     timings[name] += batch[name]
