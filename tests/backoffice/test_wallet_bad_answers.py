@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from backoffice.storage.schema import trades
 from backoffice.wallets.sandbox.faults import Fault
 from terminal.host_messages import PayOutcome, PayRequest, TradeStatus
-from tests.backoffice.wallet_fixtures import configure, wait_for
+from tests.backoffice.wallet_fixtures import wait_for
 
 pytestmark = pytest.mark.timeout(90)
 FAULTS = [Fault.UNSIGNED, Fault.OTHER_KEY, Fault.OTHER_ORDER, Fault.OTHER_AMOUNT,
@@ -27,19 +27,11 @@ def state_of(backoffice, number: str) -> str:
             trades.c.out_trade_no == number)).scalar_one()
 
 
-@pytest.fixture(params=["alipay", "wechat"])
-def world(request, wallet_backoffice):
-    name = request.param
-    world = request.getfixturevalue(f"{name}_world")
-    configure(wallet_backoffice, name, world.public_settings(), world.secrets())
-    return name, world
-
-
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.value for f in FAULTS])
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_a_spoiled_pay_answer_is_never_an_approval(wallet_backoffice, wallet_terminal, world,
-                                                   fault):
-    name, sandbox_world = world
+def test_a_spoiled_pay_answer_is_never_an_approval(wallet_backoffice, wallet_terminal,
+                                                   configured_wallet, fault):
+    name, sandbox_world = configured_wallet
     if fault is Fault.OTHER_MERCHANT and name == "alipay":
         pytest.skip("Alipay answers do not name the app (the signature does)")
     sandbox_world.sandbox.faults.append(fault)

@@ -17,7 +17,7 @@ from backoffice.storage.wallet_schema import wallet_calls
 from backoffice.wallets.sandbox.faults import Fault
 from backoffice.wallets.sandbox.wallet_ledger import State
 from terminal.host_messages import PayOutcome, PayRequest, TradeStatus
-from tests.backoffice.wallet_fixtures import ALIPAY_APP_ID, WECHAT_MCH_ID, configure, wait_for
+from tests.backoffice.wallet_fixtures import ALIPAY_APP_ID, WECHAT_MCH_ID, wait_for
 
 pytestmark = [pytest.mark.timeout(120),
               pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
@@ -56,14 +56,6 @@ class SpoilOnce:
             if self.calls == 1:
                 self.sandbox.faults.insert(0, self.fault)
         return self._handle(request)
-
-
-@pytest.fixture(params=["alipay", "wechat"])
-def world(request, wallet_backoffice):
-    name = request.param
-    world = request.getfixturevalue(f"{name}_world")
-    configure(wallet_backoffice, name, world.public_settings(), world.secrets())
-    return name, world
 
 
 def code(wallet: str, suffix: str) -> str:
@@ -108,9 +100,9 @@ def agree(name: str, world, status: TradeStatus) -> None:
 
 @pytest.mark.slow                   # 17 payments that wait out the wallets' rules
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.value for f in FAULTS])
-def test_a_spoiled_query_answer_is_asked_again(wallet_backoffice, wallet_terminal, world,
-                                               fault):
-    name, sandbox_world = world
+def test_a_spoiled_query_answer_is_asked_again(wallet_backoffice, wallet_terminal,
+                                               configured_wallet, fault):
+    name, sandbox_world = configured_wallet
     if fault is Fault.OTHER_MERCHANT and name == "alipay":
         pytest.skip("Alipay answers do not name the app (the signature does)")
     spoil = SpoilOnce(sandbox_world.sandbox, STEPS[name]["query"], fault)
@@ -131,9 +123,9 @@ def test_a_spoiled_query_answer_is_asked_again(wallet_backoffice, wallet_termina
 
 @pytest.mark.slow
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.value for f in FAULTS])
-def test_a_spoiled_cancel_answer_is_sent_again(wallet_backoffice, wallet_terminal, world,
-                                               fault):
-    name, sandbox_world = world
+def test_a_spoiled_cancel_answer_is_sent_again(wallet_backoffice, wallet_terminal,
+                                               configured_wallet, fault):
+    name, sandbox_world = configured_wallet
     if fault is Fault.OTHER_MERCHANT and name == "alipay":
         pytest.skip("Alipay answers do not name the app (the signature does)")
     spoil = SpoilOnce(sandbox_world.sandbox, STEPS[name]["cancel"], fault)
@@ -155,8 +147,8 @@ def test_a_spoiled_cancel_answer_is_sent_again(wallet_backoffice, wallet_termina
 
 @pytest.mark.parametrize("fault", FAULTS, ids=[f.value for f in FAULTS])
 def test_a_spoiled_refund_answer_is_never_a_refund_until_the_wallet_says_so(
-        wallet_backoffice, wallet_terminal, world, fault):
-    name, sandbox_world = world
+        wallet_backoffice, wallet_terminal, configured_wallet, fault):
+    name, sandbox_world = configured_wallet
     with wallet_backoffice.client(wallet_terminal) as client:
         assert pay(client, "00", name).outcome is PayOutcome.APPROVED
         spoil = SpoilOnce(sandbox_world.sandbox, STEPS[name]["refund"], fault)

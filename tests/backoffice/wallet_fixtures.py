@@ -119,6 +119,15 @@ def wallet_terminal(key_pool) -> TerminalIdentity:
     return TerminalIdentity("T0001", "S1", key_pool[0])
 
 
+@pytest.fixture(params=["alipay", "wechat"])
+def configured_wallet(request, wallet_backoffice):
+    """Each wallet in turn, its account saved for store S1: (name, its sandbox world)."""
+    name = request.param
+    world = request.getfixturevalue(f"{name}_world")
+    configure(wallet_backoffice, name, world.public_settings(), world.secrets())
+    return name, world
+
+
 def configure(backoffice: InProcessBackoffice, wallet: str, public: dict[str, Any],
               secrets: dict[str, Any], store_id: str = "S1") -> int:
     sealer = backoffice.wallets.resolver.sealer

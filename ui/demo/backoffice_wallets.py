@@ -26,7 +26,6 @@ import sys
 import tempfile
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -35,11 +34,9 @@ from drivers.host.keys import generate_key_pair
 from offline_queue.end_of_day import close_day, find_blockers, today
 from offline_queue.journal_identity import start_new_journal
 from offline_queue.resolver_worker import run_pass
-from terminal.errors import UserFacingError
-from terminal.money import parse_amount
 from ui.composition.context import AppContext, build_context
-from ui.composition.payments import open_host, open_journal, refunds, resolver, wallet_payment
-from ui.demo.headless import row
+from ui.composition.payments import open_host, open_journal, refunds, resolver
+from ui.demo.headless import Scenario, row, take_payments
 from ui.text_table import print_table
 
 STORE, TERMINAL = "S1", "T0001"
@@ -63,14 +60,7 @@ TERMINAL_SETTINGS = {
 }
 
 
-@dataclass(frozen=True)
-class WalletScenario:
-    label: str
-    amount: str
-    code: str
-
-
-def wallet_scenarios() -> list[WalletScenario]:
+def wallet_scenarios() -> list[Scenario]:
     """The sandboxes choose their behaviour by the code's last two digits (as
     ``host-sim`` does): 00 approve, 81 balance, 83/84 password then paid/closed,
     86 system error but paid, 87 slow, 88 connection dropped after the charge."""
@@ -81,16 +71,16 @@ def wallet_scenarios() -> list[WalletScenario]:
         return f"13{serial:014d}{suffix}"
 
     return [
-        WalletScenario("支付宝 批准 Alipay approved", "12.34", alipay(1, "00")),
-        WalletScenario("微信支付 批准 WeChat Pay approved", "8.80", wechat(2, "00")),
-        WalletScenario("支付宝 余额不足 Alipay: balance", "99.00", alipay(3, "81")),
-        WalletScenario("微信 输密码→成功 WeChat USERPAYING → paid", "66.00", wechat(4, "83")),
-        WalletScenario("支付宝 输密码→放弃 Alipay 10003 → cancelled", "45.00", alipay(5, "84")),
-        WalletScenario("微信 系统错误，已扣款 WeChat SYSTEMERROR, paid", "7.50", wechat(6, "86")),
-        WalletScenario("支付宝 超时，已扣款 Alipay timeout, paid", "18.00", alipay(7, "87")),
-        WalletScenario("微信 断线，已扣款 WeChat dropped after the charge", "21.00",
-                       wechat(8, "88")),
-        WalletScenario("银联 无收单机构 UnionPay: no acquirer", "5.00", "6212345678901234567"),
+        Scenario("支付宝 批准 Alipay approved", "12.34", alipay(1, "00")),
+        Scenario("微信支付 批准 WeChat Pay approved", "8.80", wechat(2, "00")),
+        Scenario("支付宝 余额不足 Alipay: balance", "99.00", alipay(3, "81")),
+        Scenario("微信 输密码→成功 WeChat USERPAYING → paid", "66.00", wechat(4, "83")),
+        Scenario("支付宝 输密码→放弃 Alipay 10003 → cancelled", "45.00", alipay(5, "84")),
+        Scenario("微信 系统错误，已扣款 WeChat SYSTEMERROR, paid", "7.50", wechat(6, "86")),
+        Scenario("支付宝 超时，已扣款 Alipay timeout, paid", "18.00", alipay(7, "87")),
+        Scenario("微信 断线，已扣款 WeChat dropped after the charge", "21.00",
+                 wechat(8, "88")),
+        Scenario("银联 无收单机构 UnionPay: no acquirer", "5.00", "6212345678901234567"),
     ]
 
 
@@ -208,7 +198,7 @@ def run_backoffice_wallet_demo(args) -> int:
         demo = build_context(str(terminal_dir), None, env={}, with_logging=False,
                              overrides=overrides)
         try:
-            rows = take_wallet_payments(demo)
+            rows = take_payments(demo, wallet_scenarios())
             rows.append(refund_wechat_sale(demo))
             settled = finish_unknown(demo)
             eod = close_the_day(demo)
@@ -220,23 +210,6 @@ def run_backoffice_wallet_demo(args) -> int:
     print_table(rows, ["scenario", "amount", "code", "result", "seconds", "message"])
     print()
     return report(settled, eod, reconciled)
-
-
-def take_wallet_payments(demo: AppContext) -> list[dict]:
-    journal = open_journal(demo)
-    payment = wallet_payment(demo, open_host(demo), journal)
-    rows = []
-    for scenario in wallet_scenarios():
-        started = time.monotonic()
-        try:
-            amount = parse_amount(scenario.amount, max_fen=demo.settings.terminal.max_amount_fen)
-            result = payment.pay(amount, scenario.code)
-            state, message = result.state.value, result.message
-        except UserFacingError as exc:
-            state, message = "refused", exc.user_message
-        rows.append(row(scenario.label, scenario.amount, scenario.code, state, started, message))
-        print(f"  {scenario.label}: {state}")
-    return rows
 
 
 def refund_wechat_sale(demo: AppContext) -> dict:

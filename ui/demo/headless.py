@@ -85,7 +85,7 @@ def run_headless_demo(args, ctx: AppContext) -> int:
                                  overrides=overrides)
             print(f"主机模拟器 host simulator: {sim.url}")
             try:
-                rows = take_payments(demo)
+                rows = take_payments(demo, scenarios())
                 rows.append(refund_first_sale(demo))
                 agreement = check_against_ledger(demo, sim)
                 rows.append(host_down(demo, sim))
@@ -118,12 +118,13 @@ def check_against_ledger(demo: AppContext, sim) -> str:
             f"agree on all {len(attempts)} attempts: nothing lost, nothing charged twice")
 
 
-def take_payments(demo: AppContext) -> list[dict]:
+def take_payments(demo: AppContext, tour: list[Scenario]) -> list[dict]:
+    """Pay each scenario's code for its amount; a row per payment for the summary."""
     journal = open_journal(demo)
     host = open_host(demo)
     payment = wallet_payment(demo, host, journal)
     rows = []
-    for scenario in scenarios():
+    for scenario in tour:
         started = time.monotonic()
         try:
             amount = parse_amount(scenario.amount, max_fen=demo.settings.terminal.max_amount_fen)
