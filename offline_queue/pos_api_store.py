@@ -5,12 +5,28 @@ anything else happens and linked to its journal attempt (``out_trade_no``) befor
 pay request leaves, so that after a crash of the terminal ``TransactionStatus`` finds
 the true outcome in the journal, and a repeated Payment never charges twice. A sale that
 was started but never linked sent nothing. Lives in the terminal's one SQLite store
-(same durability: WAL, synchronous=FULL). One instance per thread.
+(WAL). One instance per thread.
+
+Durability: the rows that record money decisions the POS relies on after a power cut
+(a refusal, an abort, a reversal's refund number) are committed with
+``synchronous=FULL``. Two kinds of rows are committed without their own fsync
+(``synchronous=NORMAL``), because a later fsync'd commit on the same write-ahead log
+makes them durable first, before anything depends on them:
+
+* the message log (a record of the conversation, not of money);
+* a new sale (``started``): it sends nothing by itself. Before any pay request leaves,
+  the journal commits the attempt *and* this sale's link to it in one fsync'd
+  transaction, and an fsync of the log keeps every frame before it: the sale row is on
+  disk before anything is charged. A power cut before that loses at most a sale that
+  charged nothing (TransactionStatus: NotFound; the POS may send it again). A crash of
+  the process loses nothing (the rows are in the operating system's cache).
 """
 
 from __future__ import annotations
 
-from typing import Any
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any, Iterator
 
 import json
 import sqlite3
@@ -43,9 +59,10 @@ class PosApiStore:
 
     # -- sales ---------------------------------------------------------------------
     def start_sale(self, record: SaleRecord, now: float) -> SaleRecord:
-        """Store a new sale (``started``). Raises SaleConflict when its ServiceID is
-        taken; the caller has checked that (SaleID, TransactionID) is new."""
-        with transaction(self._db, self._path()):
+        """Store a new sale (``started``; no fsync of its own, see the module's notes)
+        and return it as stored. Raises SaleConflict when its ServiceID is taken; the
+        caller has checked that (SaleID, TransactionID) is new."""
+        with self._without_own_fsync(), transaction(self._db):
             try:
                 self._db.execute(
                     "INSERT INTO pos_sales (sale_id, transaction_id, service_id, timestamp, "
@@ -56,9 +73,8 @@ class PosApiStore:
                 # A taken ServiceID: not a storage failure. Raised inside the transaction
                 # so it rolls back and passes through untranslated.
                 raise SaleConflict(str(exc)) from None
-        stored = self.find(record.sale_id, transaction_id=record.transaction_id)
-        assert stored is not None, "a sale just committed is readable"
-        return stored
+        return replace(record, out_trade_no="", status="started", condition="", message="",
+                       aborted=False, created_at=now)
 
     def refuse(self, sale_id: str, transaction_id: str, condition: str, message: str,
                now: float) -> None:
@@ -111,22 +127,12 @@ class PosApiStore:
                                                              default=str)
         if len(text) > MAX_LOGGED_BODY:
             text = text[:MAX_LOGGED_BODY] + f"… (cut at {MAX_LOGGED_BODY} characters)"
-        # The message log is a record of the conversation, not of money (the sale row and
-        # the payment journal are, and they stay synchronous=FULL). Its rows are committed
-        # without their own fsync: they survive a crash of the process, and the next FULL
-        # commit on this database (the sale, the journal) makes them durable on disk too;
-        # a power cut can lose only the newest log rows. This saves two fsyncs per POS
-        # request (tests/bench/bench_pos_api.py).
-        self._db.execute("PRAGMA synchronous = NORMAL")
-        try:
-            self._insert_message([now, direction, sale_id, service_id, category, text])
-        finally:
-            self._db.execute("PRAGMA synchronous = FULL")
-
-    def _insert_message(self, values: list[Any]) -> None:
-        with transaction(self._db):
+        # No fsync of its own (the module's notes): a power cut can lose only the newest
+        # log rows. This saves two fsyncs per POS request (tests/bench/bench_pos_api.py).
+        with self._without_own_fsync(), transaction(self._db):
             self._db.execute("INSERT INTO pos_messages (at, direction, sale_id, service_id, "
-                             "category, body) VALUES (?,?,?,?,?,?)", values)
+                             "category, body) VALUES (?,?,?,?,?,?)",
+                             [now, direction, sale_id, service_id, category, text])
 
     def messages(self, sale_id: str, service_id: str) -> list[dict[str, Any]]:
         rows = self._db.execute("SELECT at, direction, category, body FROM pos_messages "
@@ -142,9 +148,14 @@ class PosApiStore:
                              "WHERE sale_id = ? AND transaction_id = ?",
                              [*values.values(), now, sale_id, transaction_id])
 
-    def _path(self) -> str:
-        row = self._db.execute("PRAGMA database_list").fetchone()
-        return row[2] if row else ""
+    @contextmanager
+    def _without_own_fsync(self) -> Iterator[None]:
+        """The commits inside use synchronous=NORMAL; FULL again afterwards, always."""
+        self._db.execute("PRAGMA synchronous = NORMAL")
+        try:
+            yield
+        finally:
+            self._db.execute("PRAGMA synchronous = FULL")
 
 
 def _record(row: tuple[Any, ...]) -> SaleRecord:

@@ -1,4 +1,5 @@
-"""A Terminal API client, as a POS (cash register) uses it. Copy it freely.
+"""A Terminal API client, as a POS (cash register) uses it. Copy it freely: one file,
+Python's standard library only.
 
     client = TerminalApiClient(url, key, tls_sha256=fingerprint, sale_id="POS1",
                                poi_id="T0001")
@@ -10,25 +11,37 @@
 TLS: the terminal's certificate is self-signed; the client pins it by the SHA-256
 fingerprint that ``payterm pos-api key --json`` shows (the certificate it fetches must
 have that fingerprint, and only that certificate is trusted afterwards).
-Every call has an overall deadline; answers are checked against the request (same
-ServiceID, SaleID and service) before anything is believed.
+Every call has an overall deadline (connecting, sending and every read of the answer
+share it); answers are read up to 1 MB and checked against the request (same ServiceID,
+SaleID and service) before anything is believed. Keep-alive connections are reused;
+threads may share a client (an abort sent while a payment call waits takes a connection
+of its own).
 """
 
 from __future__ import annotations
 
 import hashlib
+import http.client
+import io
 import json
 import secrets
+import select
+import socket
 import ssl
 import string
+import threading
+import time
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Iterator
-from urllib.parse import urlsplit
-
-import httpx
+from urllib.parse import urlencode, urlsplit
 
 MAX_ANSWER_BYTES = 1024 * 1024
+MAX_EVENT_LINE_BYTES = 64 * 1024
+EVENT_IDLE_S = 60.0          # the terminal sends a keepalive every 15 s
+# The terminal closes a keep-alive connection after 5 idle seconds; one idle for longer
+# than this is not reused (so a request never goes out on a connection being closed).
+REUSE_IDLE_S = 4.0
 _ALPHABET = string.ascii_uppercase + string.digits
 
 
@@ -67,17 +80,27 @@ class TerminalApiClient:
     def __init__(self, url: str, key: str, *, tls_sha256: str = "", sale_id: str = "POS1",
                  poi_id: str = "T0001", timeout_s: float = 90.0) -> None:
         self.url, self.sale_id, self.poi_id = url, sale_id, poi_id
-        verify: ssl.SSLContext | bool = True
-        if url.startswith("https://"):
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise TerminalApiError(f"not an http(s) URL: {url!r}")
+        self._host = parts.hostname
+        self._port = parts.port or (443 if parts.scheme == "https" else 80)
+        self._path = parts.path or "/"
+        self._tls: ssl.SSLContext | None = None
+        if parts.scheme == "https":
             if not tls_sha256:
                 raise TerminalApiError("an https URL needs the terminal's tls_sha256")
-            verify = pinned_context(url, tls_sha256)
+            self._tls = pinned_context(url, tls_sha256)
         self._timeout_s = timeout_s
-        self._http = httpx.Client(verify=verify, timeout=httpx.Timeout(timeout_s),
-                                  headers={"Authorization": f"Bearer {key}"})
+        self._auth = f"Bearer {key}"
+        self._idle: list[tuple[http.client.HTTPConnection, float]] = []   # (conn, since)
+        self._idle_lock = threading.Lock()
 
     def close(self) -> None:
-        self._http.close()
+        with self._idle_lock:
+            idle, self._idle = self._idle, []
+        for conn, _since in idle:
+            conn.close()
 
     def __enter__(self) -> "TerminalApiClient":
         return self
@@ -135,27 +158,26 @@ class TerminalApiClient:
              wait_s: float | None = None) -> dict[str, Any]:
         request = self.build_request(service, body, service_id)
         header = request["SaleToPOIRequest"]["MessageHeader"]
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": "application/json", "Authorization": self._auth}
         timeout = self._timeout_s
         if wait_s is not None:
             headers["Payterm-Timeout"] = f"{wait_s:g}"
             timeout = wait_s + 10.0
         data = json.dumps(request, default=_number).encode()
+        status, raw = self._post(data, headers, time.monotonic() + timeout)
+        if status in (401, 429):
+            raise TerminalApiError(f"refused ({status}): {raw[:200]!r}")
         try:
-            with self._http.stream("POST", self.url, content=data, headers=headers,
-                                   timeout=timeout) as reply:
-                raw = _read_limited(reply)
-        except httpx.HTTPError as exc:
-            raise TerminalApiError(f"terminal unreachable: {type(exc).__name__}: {exc}") from exc
-        if reply.status_code in (401, 429):
-            raise TerminalApiError(f"refused ({reply.status_code}): {raw[:200]!r}")
-        answer = json.loads(raw, parse_float=Decimal)
+            answer = json.loads(raw, parse_float=Decimal)
+        except ValueError as exc:
+            raise TerminalApiError(f"the answer ({status}) is not JSON: {exc}") from None
         if not isinstance(answer, dict):
             raise TerminalApiError("the answer is not a JSON object")
         check_answer(header, answer)
         return answer
 
-    def build_request(self, service: str, body: dict[str, Any], service_id: str | None = None) -> dict[str, Any]:
+    def build_request(self, service: str, body: dict[str, Any],
+                      service_id: str | None = None) -> dict[str, Any]:
         header = {"ProtocolVersion": "3.0", "MessageClass": "Service",
                   "MessageCategory": service, "MessageType": "Request",
                   "ServiceID": service_id or new_service_id(), "SaleID": self.sale_id,
@@ -163,15 +185,99 @@ class TerminalApiClient:
         return {"SaleToPOIRequest": {"MessageHeader": header, f"{service}Request": body}}
 
     def events(self, *, sale_only: bool = True) -> Iterator[dict[str, Any]]:
-        """Progress events (server-sent events) until the caller stops iterating."""
-        params = {"SaleID": self.sale_id} if sale_only else {}
-        with self._http.stream("GET", f"{self.url}/events", params=params,
-                               timeout=httpx.Timeout(self._timeout_s, read=60.0)) as reply:
-            if reply.status_code != 200:
-                raise TerminalApiError(f"events refused ({reply.status_code})")
-            for line in reply.iter_lines():
-                if line.startswith("data: "):
-                    yield json.loads(line[6:])
+        """Progress events (server-sent events) until the caller stops iterating. Its
+        own connection; a stream silent for EVENT_IDLE_S (the terminal sends a
+        keepalive every 15 s) ends with TerminalApiError."""
+        query = "?" + urlencode({"SaleID": self.sale_id}) if sale_only else ""
+        conn = self._connect(time.monotonic() + self._timeout_s)
+        try:
+            try:
+                conn.request("GET", f"{self._path}/events{query}",
+                             headers={"Authorization": self._auth,
+                                      "Accept": "text/event-stream"})
+                conn.response_class = _timed_response(None, idle_s=EVENT_IDLE_S)
+                reply = conn.getresponse()
+            except (OSError, http.client.HTTPException) as exc:
+                raise TerminalApiError(f"events: terminal unreachable: {exc!r}") from exc
+            if reply.status != 200:
+                raise TerminalApiError(f"events refused ({reply.status})")
+            while True:
+                try:
+                    line = reply.readline(MAX_EVENT_LINE_BYTES)
+                except (OSError, http.client.HTTPException) as exc:
+                    raise TerminalApiError(f"events: stream broken: {exc!r}") from exc
+                if not line:
+                    return
+                if not line.endswith(b"\n"):
+                    raise TerminalApiError(f"events: a line longer than "
+                                           f"{MAX_EVENT_LINE_BYTES} bytes")
+                if line.startswith(b"data: "):
+                    try:
+                        event = json.loads(line[6:])
+                    except ValueError as exc:
+                        raise TerminalApiError(f"events: not JSON: {exc}") from None
+                    yield event
+        finally:
+            conn.close()
+
+    # -- transport ----------------------------------------------------------------------
+    def _post(self, data: bytes, headers: dict[str, str],
+              deadline: float) -> tuple[int, bytes]:
+        conn = self._reusable() or self._connect(deadline)
+        try:
+            conn.sock.settimeout(_remaining(deadline))
+            conn.request("POST", self._path, body=data, headers=headers)
+            conn.response_class = _timed_response(deadline)
+            reply = conn.getresponse()
+            raw = _read_limited(reply)
+        except TerminalApiError:
+            conn.close()
+            raise
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            raise TerminalApiError(f"terminal unreachable: {type(exc).__name__}: "
+                                   f"{exc}") from exc
+        if reply.will_close or not reply.isclosed():
+            conn.close()
+        else:                             # back only after a whole answer was read
+            with self._idle_lock:
+                self._idle.append((conn, time.monotonic()))
+        return reply.status, raw
+
+    def _reusable(self) -> http.client.HTTPConnection | None:
+        """The newest idle keep-alive connection, unless it idled long enough for the
+        terminal to close it or the terminal has closed it (readable while idle: end of
+        stream); those are closed."""
+        while True:
+            with self._idle_lock:
+                if not self._idle:
+                    return None
+                conn, since = self._idle.pop()
+            if (conn.sock is None or time.monotonic() - since > REUSE_IDLE_S
+                    or select.select([conn.sock], [], [], 0)[0]):
+                conn.close()
+                continue
+            return conn
+
+    def _connect(self, deadline: float) -> http.client.HTTPConnection:
+        timeout = _remaining(deadline)
+        conn: http.client.HTTPConnection
+        if self._tls is not None:
+            conn = http.client.HTTPSConnection(self._host, self._port, timeout=timeout,
+                                               context=self._tls)
+        else:
+            conn = http.client.HTTPConnection(self._host, self._port, timeout=timeout)
+        try:
+            conn.connect()
+            _remaining(deadline)
+        except (OSError, http.client.HTTPException) as exc:
+            conn.close()
+            raise TerminalApiError(f"terminal unreachable: {type(exc).__name__}: "
+                                   f"{exc}") from exc
+        except TerminalApiError:
+            conn.close()
+            raise
+        return conn
 
     def _reference(self, service_id: str | None, transaction_id: str | None) -> dict[str, Any]:
         ref: dict[str, Any] = {"MessageCategory": "Payment", "SaleID": self.sale_id}
@@ -201,14 +307,64 @@ def check_answer(header: dict[str, Any], answer: dict[str, Any]) -> None:
         raise TerminalApiError(f"answer without {header['MessageCategory']}Response")
 
 
-def _read_limited(reply: httpx.Response) -> bytes:
-    chunks, size = [], 0
-    for chunk in reply.iter_bytes():
-        size += len(chunk)
-        if size > MAX_ANSWER_BYTES:
-            raise TerminalApiError(f"answer larger than {MAX_ANSWER_BYTES} bytes (cut)")
-        chunks.append(chunk)
-    return b"".join(chunks)
+class _TimedReader(io.RawIOBase):
+    """Reads a socket with the time left before ``deadline`` (an overall deadline: a
+    terminal that sends its answer byte by byte cannot stretch it), or with an idle
+    limit per read."""
+
+    def __init__(self, sock: socket.socket, deadline: float | None, idle_s: float,
+                 keep: Any) -> None:
+        super().__init__()
+        self._sock, self._deadline, self._idle_s = sock, deadline, idle_s
+        # http.client's own reader of the socket, kept open while this one is: it holds
+        # the socket open when the connection is closed under a "Connection: close"
+        # answer that is still being read.
+        self._keep = keep
+
+    @classmethod
+    def wrap(cls, sock: socket.socket, deadline: float | None, keep: Any,
+             idle_s: float = 0.0) -> io.BufferedReader:
+        return io.BufferedReader(cls(sock, deadline, idle_s, keep))
+
+    def readable(self) -> bool:
+        return True
+
+    def close(self) -> None:
+        super().close()
+        self._keep.close()
+
+    def readinto(self, buffer: Any) -> int:
+        timeout = self._idle_s if self._deadline is None else _remaining(self._deadline)
+        self._sock.settimeout(timeout)
+        return self._sock.recv_into(buffer)
+
+
+def _timed_response(deadline: float | None,
+                    idle_s: float = 0.0) -> type[http.client.HTTPResponse]:
+    """An HTTPResponse class whose every read (status line, headers, body) is timed by
+    ``_TimedReader``; set as the connection's response_class before getresponse()."""
+    class TimedResponse(http.client.HTTPResponse):
+        def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
+            super().__init__(sock, *args, **kwargs)
+            self.fp = _TimedReader.wrap(sock, deadline, self.fp, idle_s)
+    return TimedResponse
+
+
+def _remaining(deadline: float) -> float:
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TerminalApiError("no answer before the call's deadline")
+    return left
+
+
+def _read_limited(reply: http.client.HTTPResponse) -> bytes:
+    declared = reply.getheader("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > MAX_ANSWER_BYTES:
+        raise TerminalApiError(f"answer larger than {MAX_ANSWER_BYTES} bytes (not read)")
+    raw = reply.read(MAX_ANSWER_BYTES + 1)
+    if len(raw) > MAX_ANSWER_BYTES:
+        raise TerminalApiError(f"answer larger than {MAX_ANSWER_BYTES} bytes (cut)")
+    return raw
 
 
 def _number(value: object) -> float:

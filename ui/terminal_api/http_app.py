@@ -73,9 +73,9 @@ def build_app(api: TerminalApi, auth: BearerAuth) -> Starlette:
         if denied is not None:
             return denied
         try:
-            body = await asyncio.wait_for(read_body(request, cfg.max_body_bytes),
-                                          cfg.body_read_timeout_s)
-        except asyncio.TimeoutError:
+            async with asyncio.timeout(cfg.body_read_timeout_s):
+                body = await read_body(request, cfg.max_body_bytes)
+        except TimeoutError:
             return JSONResponse({"error": "the body came too slowly"}, status_code=408,
                                 headers={"Connection": "close"})
         if body is None:

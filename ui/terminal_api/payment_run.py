@@ -40,6 +40,7 @@ class PaymentRun:
         self.aborted = threading.Event()
         self.message: Bilingual | None = None
         self._linked = False
+        self._attempt: Attempt | None = None     # the payment's attempt, once it ended
 
     def start(self, worker: Executor) -> None:
         """Run on the engine's one payment thread (its journal and store connections
@@ -84,6 +85,8 @@ class PaymentRun:
     def _final_state(self, store) -> str:
         """For screens: the payment's state after this run ("refused" when it never
         reached the journal)."""
+        if self._attempt is not None:
+            return self._attempt.state.value
         r = self.record
         record = store.find(r.sale_id, transaction_id=r.transaction_id)
         if record is None or not record.out_trade_no:
@@ -126,8 +129,10 @@ class PaymentRun:
         result = self._deps.wallet_payment(journal).pay(r.amount_fen, code, on_update=update,
                                                         also_journal=link)
         self.message = result.message
+        self._attempt = result.attempt
         if self.aborted.is_set():
             reverse_if_aborted(self._deps, journal, result.attempt)
+            self._attempt = None      # refunded or not: the journal says (_final_state)
 
     def _customer_code(self) -> str | None:
         r = self.record
