@@ -254,7 +254,7 @@ class TerminalApiClient:
                     return None
                 conn, since = self._idle.pop()
             if (conn.sock is None or time.monotonic() - since > REUSE_IDLE_S
-                    or select.select([conn.sock], [], [], 0)[0]):
+                    or _readable_while_idle(conn.sock)):
                 conn.close()
                 continue
             return conn
@@ -348,6 +348,16 @@ def _timed_response(deadline: float | None,
             super().__init__(sock, *args, **kwargs)
             self.fp = _TimedReader.wrap(sock, deadline, self.fp, idle_s)
     return TimedResponse
+
+
+def _readable_while_idle(sock: socket.socket) -> bool:
+    """An idle connection with something to read has been closed by the terminal (or
+    holds bytes no request asked for): either way it is not used again. A socket that
+    select() cannot watch (a descriptor above its limit) counts as not reusable."""
+    try:
+        return bool(select.select([sock], [], [], 0)[0])
+    except (OSError, ValueError):
+        return True
 
 
 def _remaining(deadline: float) -> float:
