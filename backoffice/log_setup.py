@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 import time
+from typing import TextIO
 
 
 class JsonLines(logging.Formatter):
@@ -20,12 +21,28 @@ class JsonLines(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
+class _CurrentStderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record comes, not to the one there
+    was at set-up (a supervisor or a test harness may replace and close it)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
 def setup_logging(level: str | None = None) -> None:
     """Configure the root logger once per process (``PAYTERM_BACKOFFICE_LOG_LEVEL``)."""
     root = logging.getLogger()
     if any(getattr(h, "_payterm_backoffice", False) for h in root.handlers):
         return
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _CurrentStderr()
     handler.setFormatter(JsonLines())
     handler._payterm_backoffice = True  # type: ignore[attr-defined]
     root.addHandler(handler)
