@@ -20,6 +20,7 @@ of its own).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import http.client
 import io
@@ -339,15 +340,19 @@ class _TimedReader(io.RawIOBase):
         return self._sock.recv_into(buffer)
 
 
-def _timed_response(deadline: float | None,
-                    idle_s: float = 0.0) -> type[http.client.HTTPResponse]:
-    """An HTTPResponse class whose every read (status line, headers, body) is timed by
-    ``_TimedReader``; set as the connection's response_class before getresponse()."""
-    class TimedResponse(http.client.HTTPResponse):
-        def __init__(self, sock: socket.socket, *args: Any, **kwargs: Any) -> None:
-            super().__init__(sock, *args, **kwargs)
-            self.fp = _TimedReader.wrap(sock, deadline, self.fp, idle_s)
-    return TimedResponse
+class _TimedResponse(http.client.HTTPResponse):
+    """An HTTPResponse whose every read (status line, headers, body) is timed by
+    ``_TimedReader``."""
+
+    def __init__(self, sock: socket.socket, *args: Any, deadline: float | None,
+                 idle_s: float, **kwargs: Any) -> None:
+        super().__init__(sock, *args, **kwargs)
+        self.fp = _TimedReader.wrap(sock, deadline, self.fp, idle_s)
+
+
+def _timed_response(deadline: float | None, idle_s: float = 0.0) -> Any:
+    """What to set as a connection's response_class before getresponse()."""
+    return functools.partial(_TimedResponse, deadline=deadline, idle_s=idle_s)
 
 
 def _readable_while_idle(sock: socket.socket) -> bool:
